@@ -1,0 +1,1 @@
+"""parley: analyse multi-party negotiations such as peace talks."""

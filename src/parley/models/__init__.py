@@ -1,0 +1,26 @@
+"""Forecasting models behind one interface (see :mod:`parley.models.base`).
+
+====================  =====================================================
+name                  model
+====================  =====================================================
+``compromise``        capability x salience weighted mean
+``weighted-median``   capability x salience weighted median
+``nash``              asymmetric Nash bargaining solution, status quo threat
+====================  =====================================================
+"""
+
+from parley.models.base import Forecast, Model, get_model, model_names, register
+from parley.models.compromise import Compromise
+from parley.models.median import WeightedMedian
+from parley.models.nash import NashBargaining
+
+__all__ = [
+    "Compromise",
+    "Forecast",
+    "Model",
+    "NashBargaining",
+    "WeightedMedian",
+    "get_model",
+    "model_names",
+    "register",
+]
