@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from parley.errors import Problem, ScenarioError
 from parley.scenario import Role, Scenario
 
 __all__ = ["ArrayView", "array_view"]
@@ -61,7 +62,8 @@ class ArrayView:
         return np.where(self.mask, self.capability[:, None] * self.salience, 0.0)
 
 
-def array_view(scenario: Scenario, roles: Sequence[Role] | None = None) -> ArrayView:
+def array_view(scenario: Scenario, roles: Sequence[Role] | None = None, *,
+               require_weight: bool = False) -> ArrayView:
     """Build the :class:`ArrayView` of a scenario.
 
     Parameters
@@ -70,6 +72,9 @@ def array_view(scenario: Scenario, roles: Sequence[Role] | None = None) -> Array
         The scenario.
     roles : sequence of {'party', 'mediator', 'observer'}, optional
         Keep only actors with these roles (default: every actor).
+    require_weight : bool
+        Raise :class:`~parley.errors.ScenarioError` naming every issue on which no actor has
+        a stance with positive salience (a forecasting model has nothing to work with there).
     """
     actors = [a for a in scenario.actors if roles is None or a.role in roles]
     issues = scenario.issues
@@ -89,6 +94,14 @@ def array_view(scenario: Scenario, roles: Sequence[Role] | None = None) -> Array
             salience[i, j] = st.salience.value
             if st.acceptable is not None:
                 acc_lo[i, j], acc_hi[i, j] = st.acceptable.low, st.acceptable.high
+    if require_weight:
+        empty = [iss.id for j, iss in enumerate(issues) if not (mask[:, j] & (salience[:, j] > 0)).any()]
+        if empty:
+            raise ScenarioError([Problem(
+                f"issues[{[i.id for i in issues].index(e)}]",
+                "a forecast needs at least one actor with a stance of positive salience",
+                e, "add a stance on this issue, or remove the issue") for e in empty],
+                scenario.name)
     return ArrayView(
         actor_ids=tuple(a.id for a in actors),
         issue_ids=tuple(i.id for i in issues),

@@ -63,7 +63,7 @@ class Problem:
         return text
 
 
-class ScenarioError(ParleyError, ValueError):
+class ScenarioError(ParleyError):
     """A scenario (or a file meant to be one) is invalid.
 
     Carries every :class:`Problem` found in one pass, so that a user can fix them all at

@@ -450,8 +450,9 @@ def parse_scenario(data: Any, source: str | None = None) -> Scenario:
         )
     try:
         return Scenario.model_validate(data)
-    except ScenarioError as err:
-        problems = list(err.problems)
+    except ScenarioError:
+        # structure was fine; report the cross-field problems with the user's own paths
+        problems = semantic_problems(data)
     except ValidationError as err:
         problems = problems_from_validation_error(err)
         seen = {p.field for p in problems}
@@ -589,16 +590,19 @@ def semantic_problems(data: Mapping[str, Any]) -> list[Problem]:
                 add(Problem(f"stances[{k}]", "one stance per actor and issue", f"{a}/{iss}",
                             "merge the duplicate stances"))
             seen_pairs.add((a, iss))
+        who = f"of actor {a!r} on issue {iss!r}"
         for sub, v in _bounds(st.get("salience")):
             if not 0.0 <= v <= 1.0:
-                add(Problem(_join(f"stances[{k}].salience", sub), "salience must be in [0, 1]",
-                            v, "divide saliences given on 0-100 by 100"))
+                add(Problem(_join(f"stances[{k}].salience", sub),
+                            f"salience {who} must be in [0, 1]", v,
+                            "divide saliences given on 0-100 by 100"))
         scale = scales.get(iss) if isinstance(iss, str) else None
         if scale is None:
             continue
         lo, hi = scale
         for sub, v in _bounds(st.get("position")):
-            _check_on_scale(add, _join(f"stances[{k}].position", sub), v, lo, hi)
+            _check_on_scale(add, _join(f"stances[{k}].position", sub), v, lo, hi,
+                            f"position {who} ")
         acc = st.get("acceptable")
         if isinstance(acc, Mapping):
             alo, ahi = _num(acc.get("low")), _num(acc.get("high"))
@@ -637,10 +641,10 @@ def _join(path: str, sub: str) -> str:
     return f"{path}.{sub}" if sub else path
 
 
-def _check_on_scale(add: Any, path: str, v: Any, lo: float, hi: float) -> None:
+def _check_on_scale(add: Any, path: str, v: Any, lo: float, hi: float, what: str = "") -> None:
     x = _num(v)
     if x is not None and not lo <= x <= hi:
-        add(Problem(path, f"must lie on the issue's scale [{lo:g}, {hi:g}]", x,
+        add(Problem(path, f"{what}must lie on the issue's scale [{lo:g}, {hi:g}]", x,
                     "give a value on the scale, or widen the scale"))
 
 

@@ -74,5 +74,5 @@ class Compromise:
 
     def run(self, scenario: Scenario, *, rng: SeedLike = None) -> Forecast:
         """Forecast each issue as the weighted mean of positions."""
-        v = array_view(scenario)
+        v = array_view(scenario, require_weight=True)
         return make_forecast(self, scenario, weighted_mean(v.position, v.weights()))

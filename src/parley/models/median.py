@@ -80,5 +80,5 @@ class WeightedMedian:
 
     def run(self, scenario: Scenario, *, rng: SeedLike = None) -> Forecast:
         """Forecast each issue as the weighted median of positions."""
-        v = array_view(scenario)
+        v = array_view(scenario, require_weight=True)
         return make_forecast(self, scenario, weighted_median(v.position, v.weights()))

@@ -115,8 +115,8 @@ def nash_solution(position: FloatArray, weight: FloatArray, threat: FloatArray,
         gain = gain_cap - np.abs(dist) ** exponent
         d_gain = -exponent * np.abs(dist) ** (exponent - 1.0) * np.sign(dist)
         with np.errstate(divide="ignore", invalid="ignore"):
-            terms = np.where(active, weight * d_gain / gain, 0.0)
-        return terms.sum(axis=-2)
+            # on a degenerate interval the bound's own gain is 0; its result is replaced
+            return np.where(active, weight * d_gain / gain, 0.0).sum(axis=-2)
 
     a, b = lo.copy(), hi.copy()
     for _ in range(_ITERATIONS):
@@ -162,7 +162,7 @@ class NashBargaining:
 
     def run(self, scenario: Scenario, *, rng: SeedLike = None) -> Forecast:
         """Forecast each issue as the Nash bargaining solution."""
-        v = array_view(scenario)
+        v = array_view(scenario, require_weight=True)
         threat_point = v.status_quo.copy()
         for issue_id, value in (self.disagreement or {}).items():
             if issue_id not in v.issue_ids:
