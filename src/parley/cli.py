@@ -125,7 +125,9 @@ def _print_forecast(result: Any) -> None:
     sc = result.scenario
     out.print(f"[bold]{sc.title or sc.name}[/]  ({sc.name}, {len(sc.actors)} actors, "
               f"{len(sc.issues)} issues)")
-    models = [f.model for f in result.forecasts]
+    from parley.report import model_labels
+
+    models = model_labels(result.forecasts)
     table = Table(show_lines=True)
     table.add_column("issue", style="bold")
     for m in models:
