@@ -14,8 +14,11 @@ Examples
 >>> try:
 ...     loads(text, source="toy.yaml")
 ... except ScenarioError as err:
-...     print(err.problems[0])
-stances[0].salience: salience must be in [0, 1]; got 1.4 (toy.yaml, line 8). Fix: divide saliences given on 0-100 by 100
+...     problem = err.problems[0]
+>>> problem.field, problem.line, problem.value
+('stances[0].salience', 8, 1.4)
+>>> problem.rule
+"salience of actor 'a' on issue 'x' must be in [0, 1]"
 """
 
 from __future__ import annotations
