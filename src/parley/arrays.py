@@ -95,7 +95,8 @@ def array_view(scenario: Scenario, roles: Sequence[Role] | None = None, *,
             if st.acceptable is not None:
                 acc_lo[i, j], acc_hi[i, j] = st.acceptable.low, st.acceptable.high
     if require_weight:
-        empty = [iss.id for j, iss in enumerate(issues) if not (mask[:, j] & (salience[:, j] > 0)).any()]
+        weighted: BoolArray = np.asarray((mask & (salience > 0)).any(axis=0))
+        empty = [iss.id for j, iss in enumerate(issues) if not weighted[j]]
         if empty:
             raise ScenarioError([Problem(
                 f"issues[{[i.id for i in issues].index(e)}]",

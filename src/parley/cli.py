@@ -121,31 +121,30 @@ def forecast(
 
 
 def _print_forecast(result: Any) -> None:
+    from parley.report import model_labels
+
     out = _out()
     sc = result.scenario
     out.print(f"[bold]{sc.title or sc.name}[/]  ({sc.name}, {len(sc.actors)} actors, "
               f"{len(sc.issues)} issues)")
-    from parley.report import model_labels
-
     models = model_labels(result.forecasts)
-    table = Table(show_lines=True)
-    table.add_column("issue", style="bold")
+    table = Table(show_lines=True, caption="Each cell: forecast, nearest scale anchor, and the "
+                  "parties whose acceptable range holds it.")
+    table.add_column("issue", style="bold", ratio=2)
     for m in models:
-        table.add_column(m, overflow="fold")
-    table.add_column("party spread", justify="right")
-    table.add_column("vs acceptable ranges", overflow="fold")
+        table.add_column(m, ratio=3)
+    table.add_column("party spread", justify="right", ratio=1)
     for row in result.rows:
         cells = [row["name"]]
         for m in models:
             cell = row["models"][m]
-            cells.append(f"{_fmt(cell['value'])}\n[dim]{cell['label']}[/]")
+            inside = [p for p, per_model in row["verdicts"].items() if per_model[m] == "inside"]
+            judged = [p for p, per_model in row["verdicts"].items() if per_model[m] is not None]
+            ok = ("all parties" if judged and len(inside) == len(judged)
+                  else ", ".join(inside) or ("none" if judged else "-"))
+            cells.append(f"[bold]{_fmt(cell['value'])}[/]  [dim]{_short(cell['label'])}[/]\n"
+                         f"acceptable to: {ok}")
         cells.append(_fmt(row["spread"]))
-        verdicts = []
-        for party, per_model in row["verdicts"].items():
-            marks = {v for v in per_model.values() if v is not None}
-            if marks:
-                verdicts.append(f"{party}: {'/'.join(sorted(marks))}")
-        cells.append("\n".join(verdicts) or "-")
         table.add_row(*cells)
     out.print(table)
     for run in result.runs:
@@ -154,6 +153,10 @@ def _print_forecast(result: Any) -> None:
         out.print(f"briefing written to [bold]{result.report_path}[/]")
     elif result.report_skipped:
         _err().print(f"[yellow]note:[/] {result.report_skipped}")
+
+
+def _short(label: str, width: int = 48) -> str:
+    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
 
 
 # ------------------------------------------------------------------------------------------
@@ -173,7 +176,7 @@ def scenarios(as_json: JsonOpt = False) -> None:
             return
         table = Table("name", "title", "actors", "issues")
         for d in docs:
-            table.add_row(d["name"], d["title"], str(d["actors"]), str(d["issues"]))
+            table.add_row(str(d["name"]), str(d["title"]), str(d["actors"]), str(d["issues"]))
         _out().print(table)
 
 

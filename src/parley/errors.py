@@ -72,10 +72,10 @@ class ScenarioError(ParleyError):
     Examples
     --------
     >>> err = ScenarioError([Problem("actors[0].capability", "must be > 0", -1.0,
-    ...                              "give a positive number", 7, "talks.yaml")])
+    ...                              "give a positive number", 7)], "talks.yaml")
     >>> print(err)
     1 problem in talks.yaml:
-      - actors[0].capability: must be > 0; got -1.0 (talks.yaml, line 7). Fix: give a positive number
+      - actors[0].capability: must be > 0; got -1.0 (line 7). Fix: give a positive number
     """
 
     def __init__(self, problems: Iterable[Problem] | str, source: str | None = None) -> None:

@@ -31,12 +31,12 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
 from collections import Counter
 from collections.abc import Iterator, Mapping
-import datetime as dt
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -86,7 +86,7 @@ class Evidence(_Frozen):
 class Triangular(_Frozen):
     """Triangular distribution with support [low, high] and the given mode."""
 
-    kind: Literal["triangular"] = "triangular"
+    kind: Literal["triangular"]
     low: float
     mode: float
     high: float
@@ -95,17 +95,17 @@ class Triangular(_Frozen):
 class BoundedNormal(_Frozen):
     """Normal distribution with mean ``mean`` and s.d. ``sd``, truncated to [low, high]."""
 
-    kind: Literal["normal"] = "normal"
+    kind: Literal["normal"]
     mean: float
     sd: float = Field(gt=0)
-    low: float = -math.inf
-    high: float = math.inf
+    low: float
+    high: float
 
 
 class Uniform(_Frozen):
     """Uniform distribution on [low, high]."""
 
-    kind: Literal["uniform"] = "uniform"
+    kind: Literal["uniform"]
     low: float
     high: float
 
@@ -415,7 +415,8 @@ def problems_from_validation_error(err: ValidationError) -> list[Problem]:
         kind = e["type"]
         rule = e["msg"]
         if kind == "model_type" and loc and loc[-1] in _QUANTITY_FIELDS:
-            rule = "must be a number, or a mapping with 'value' (and optional uncertainty, evidence)"
+            rule = ("must be a number, or a mapping with 'value' "
+                    "(and optional uncertainty, evidence)")
             fix = "write e.g. 0.7 or {value: 0.7}"
         elif kind == "value_error":
             rule = rule.removeprefix("Value error, ")
@@ -531,7 +532,7 @@ def semantic_problems(data: Mapping[str, Any]) -> list[Problem]:
     actor_ids = check_unique("actors", "actor")
     issue_ids = check_unique("issues", "issue")
     source_ids = check_unique("sources", "source")
-    check_unique("rounds", "round")
+    round_ids = check_unique("rounds", "round")
     check_unique("events", "event")
 
     actors = _items(data, "actors")
@@ -578,25 +579,25 @@ def semantic_problems(data: Mapping[str, Any]) -> list[Problem]:
 
     seen_pairs: set[tuple[str, str]] = set()
     for k, st in _items(data, "stances"):
-        a, iss = st.get("actor"), st.get("issue")
-        if isinstance(a, str) and a not in actor_ids:
-            add(Problem(f"stances[{k}].actor", "must name a declared actor", a,
-                        _suggest(a, actor_ids, "actor")))
-        if isinstance(iss, str) and iss not in issue_ids:
-            add(Problem(f"stances[{k}].issue", "must name a declared issue", iss,
-                        _suggest(iss, issue_ids, "issue")))
-        if isinstance(a, str) and isinstance(iss, str):
-            if (a, iss) in seen_pairs:
-                add(Problem(f"stances[{k}]", "one stance per actor and issue", f"{a}/{iss}",
+        who_id, ref = st.get("actor"), st.get("issue")
+        if isinstance(who_id, str) and who_id not in actor_ids:
+            add(Problem(f"stances[{k}].actor", "must name a declared actor", who_id,
+                        _suggest(who_id, actor_ids, "actor")))
+        if isinstance(ref, str) and ref not in issue_ids:
+            add(Problem(f"stances[{k}].issue", "must name a declared issue", ref,
+                        _suggest(ref, issue_ids, "issue")))
+        if isinstance(who_id, str) and isinstance(ref, str):
+            if (who_id, ref) in seen_pairs:
+                add(Problem(f"stances[{k}]", "one stance per actor and issue", f"{who_id}/{ref}",
                             "merge the duplicate stances"))
-            seen_pairs.add((a, iss))
-        who = f"of actor {a!r} on issue {iss!r}"
+            seen_pairs.add((who_id, ref))
+        who = f"of actor {who_id!r} on issue {ref!r}"
         for sub, v in _bounds(st.get("salience")):
             if not 0.0 <= v <= 1.0:
                 add(Problem(_join(f"stances[{k}].salience", sub),
                             f"salience {who} must be in [0, 1]", v,
                             "divide saliences given on 0-100 by 100"))
-        scale = scales.get(iss) if isinstance(iss, str) else None
+        scale = scales.get(ref) if isinstance(ref, str) else None
         if scale is None:
             continue
         lo, hi = scale
@@ -627,6 +628,10 @@ def semantic_problems(data: Mapping[str, Any]) -> list[Problem]:
             _check_refs(add, f"rounds[{r}].sessions[{s}].participants",
                         sess.get("participants"), actor_ids, "actor")
     for e, ev in _items(data, "events"):
+        rnd_ref = ev.get("round")
+        if isinstance(rnd_ref, str) and rnd_ref not in round_ids:
+            add(Problem(f"events[{e}].round", "must name a declared round", rnd_ref,
+                        _suggest(rnd_ref, round_ids, "round")))
         _check_refs(add, f"events[{e}].actors", ev.get("actors"), actor_ids, "actor")
         _check_refs(add, f"events[{e}].issues", ev.get("issues"), issue_ids, "issue")
 

@@ -20,7 +20,15 @@ from parley.errors import ParleyError
 from parley.rng import SeedLike
 from parley.scenario import Scenario
 
-__all__ = ["Forecast", "Model", "get_model", "make_forecast", "model_names", "parameters_of", "register"]
+__all__ = [
+    "Forecast",
+    "Model",
+    "get_model",
+    "make_forecast",
+    "model_names",
+    "parameters_of",
+    "register",
+]
 
 
 @runtime_checkable

@@ -50,7 +50,8 @@ from parley.scenario import Scenario
 __all__ = ["Compromise", "weighted_mean"]
 
 
-def weighted_mean(position: NDArray[np.float64], weight: NDArray[np.float64]) -> NDArray[np.float64]:
+def weighted_mean(position: NDArray[np.float64],
+                  weight: NDArray[np.float64]) -> NDArray[np.float64]:
     """Weighted mean over the actor axis (``-2``), batched over any leading axes.
 
     ``position`` and ``weight`` have shape ``(..., n, m)``; entries with zero weight (masked

@@ -116,7 +116,8 @@ def nash_solution(position: FloatArray, weight: FloatArray, threat: FloatArray,
         d_gain = -exponent * np.abs(dist) ** (exponent - 1.0) * np.sign(dist)
         with np.errstate(divide="ignore", invalid="ignore"):
             # on a degenerate interval the bound's own gain is 0; its result is replaced
-            return np.where(active, weight * d_gain / gain, 0.0).sum(axis=-2)
+            total: FloatArray = np.where(active, weight * d_gain / gain, 0.0).sum(axis=-2)
+        return total
 
     a, b = lo.copy(), hi.copy()
     for _ in range(_ITERATIONS):
