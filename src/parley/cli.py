@@ -47,7 +47,7 @@ def _out() -> Console:
 
 
 def _err() -> Console:
-    return Console(stderr=True)
+    return Console(stderr=True, soft_wrap=True)
 
 
 def _emit_json(doc: Any) -> None:
@@ -320,11 +320,13 @@ def runs(
                  "finished_at": r.finished_at, "duration_s": r.duration_s, "status": r.status}
                 for r in records]})
             return
-        table = Table("id", "kind", "model", "scenario", "started (UTC)", "seconds", "status",
+        table = Table("kind", "model", "scenario", "started (UTC)", "seconds", "status",
                       title=f"Runs in {path}")
+        table.add_column("id", no_wrap=True)
         for r in records:
-            table.add_row(r.id, r.kind, r.model or "", r.scenario_name, r.started_at,
-                          f"{r.duration_s:.3f}", r.status)
+            table.add_row(r.kind, r.model or "", r.scenario_name,
+                          r.started_at[:19].replace("T", " "), f"{r.duration_s:.3f}", r.status,
+                          r.id)
         _out().print(table)
 
 

@@ -52,8 +52,12 @@ class Problem:
     source: str | None = None
 
     def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self, *, with_source: bool = True) -> str:
+        """One line: field, rule, value, where (file and line) and fix."""
         where = ""
-        if self.source is not None:
+        if self.source is not None and with_source:
             where = f" ({self.source}" + (f", line {self.line})" if self.line else ")")
         elif self.line:
             where = f" (line {self.line})"
@@ -90,7 +94,8 @@ class ScenarioError(ParleyError):
         head = f"{n} problem{'s' if n != 1 else ''}"
         if self.source:
             head += f" in {self.source}"
-        return head + ":\n" + "\n".join(f"  - {p}" for p in self.problems)
+        lines = (p.describe(with_source=p.source != self.source) for p in self.problems)
+        return head + ":\n" + "\n".join(f"  - {line}" for line in lines)
 
 
 class ConvergenceError(ParleyError, RuntimeError):

@@ -488,4 +488,6 @@ def test_load_of_a_bad_table_file_names_the_file_and_line(tmp_path: Path) -> Non
     path.write_text(TABLE_TOY.replace("b,1,30,1.0", "b,1,thirty,1.0"), encoding="utf-8")
     with pytest.raises(ScenarioError) as info:
         load(path)
-    assert f"{path}, line 3" in str(info.value)
+    assert str(info.value).startswith(f"1 problem in {path}:")
+    assert "(line 3)" in str(info.value)
+    assert info.value.problems[0].source == str(path)
