@@ -19,7 +19,8 @@ def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
 def test_ruff_finds_nothing() -> None:
     if shutil.which("ruff") is None:
         pytest.skip("ruff is not installed (python -m pip install -e '.[test]')")
-    proc = _run("ruff", "check", "src", "tests", "bench")
+    targets = [d for d in ("src", "tests", "bench") if (REPO / d).is_dir()]
+    proc = _run("ruff", "check", *targets)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
