@@ -175,3 +175,24 @@ def test_the_installed_script_prints_only_json_on_stdout(tmp_path: Path) -> None
                           cwd=tmp_path, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["scenario"]["name"] == "geneva-2026"
+
+
+def test_user_text_is_shown_literally_not_as_terminal_markup(tmp_path: Path) -> None:
+    f = tmp_path / "markup.yaml"
+    f.write_text("""
+name: markup
+sources: [{id: analyst, kind: analyst}]
+actors:
+  - {id: a, name: "[red]Boom[/red]", capability: {value: 1, evidence: [{source: analyst}]}}
+  - {id: b, name: B, capability: 1}
+issues: [{id: i, name: "[bold]Issue[/]"}]
+stances:
+  - {actor: a, issue: i, position: 10, salience: 0.5}
+  - {actor: b, issue: i, position: 90, salience: 0.5}
+""", encoding="utf-8")
+    shown = runner.invoke(app, ["show", str(f)])
+    assert shown.exit_code == 0, shown.output
+    assert "[red]Boom[/red]" in shown.stdout
+    assert "[analyst]" in shown.stdout
+    forecast = runner.invoke(app, ["forecast", str(f), "--no-report", "--no-store"])
+    assert "[bold]Issue[/]" in forecast.stdout

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from parley.errors import ParleyError, ScenarioError
 from parley.scenario import Scenario
@@ -64,12 +65,12 @@ def friendly_errors(as_json: bool = False) -> Iterator[None]:
         if as_json:
             emit_json({"error": "invalid scenario", "problems": [problem_dict(p)
                                                                   for p in err.problems]})
-        err_console().print(f"[bold red]error:[/] {err}", markup=True, highlight=False)
+        err_console().print(f"[bold red]error:[/] {escape(str(err))}", highlight=False)
         raise typer.Exit(1) from None
     except ParleyError as err:
         if as_json:
             emit_json({"error": str(err)})
-        err_console().print(f"[bold red]error:[/] {err}", markup=True, highlight=False)
+        err_console().print(f"[bold red]error:[/] {escape(str(err))}", highlight=False)
         raise typer.Exit(1) from None
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape as esc
 from rich.table import Table
 
 from parley.cli.common import (
@@ -63,7 +64,7 @@ def _print_forecast(result: Any) -> None:
 
     out = out_console()
     sc = result.scenario
-    out.print(f"[bold]{sc.title or sc.name}[/]  ({sc.name}, {len(sc.actors)} actors, "
+    out.print(f"[bold]{esc(sc.title or sc.name)}[/]  ({esc(sc.name)}, {len(sc.actors)} actors, "
               f"{len(sc.issues)} issues)")
     models = model_labels(result.forecasts)
     table = Table(show_lines=True, caption="Each cell: forecast, nearest scale anchor, and the "
@@ -73,24 +74,25 @@ def _print_forecast(result: Any) -> None:
         table.add_column(m, ratio=3)
     table.add_column("party spread", justify="right", ratio=1)
     for row in result.rows:
-        cells = [row["name"]]
+        cells = [esc(row["name"])]
         for m in models:
             cell = row["models"][m]
             inside = [p for p, per_model in row["verdicts"].items() if per_model[m] == "inside"]
             judged = [p for p, per_model in row["verdicts"].items() if per_model[m] is not None]
             ok = ("all parties" if judged and len(inside) == len(judged)
                   else ", ".join(inside) or ("none" if judged else "-"))
-            cells.append(f"[bold]{fmt(cell['value'])}[/]  [dim]{_short(cell['label'])}[/]\n"
-                         f"acceptable to: {ok}")
+            cells.append(f"[bold]{fmt(cell['value'])}[/]  [dim]{esc(_short(cell['label']))}[/]"
+                         f"\nacceptable to: {esc(ok)}")
         cells.append(fmt(row["spread"]))
         table.add_row(*cells)
     out.print(table)
     for run in result.runs:
-        out.print(f"[dim]stored run {run.id} ({run.model}) in {result.store_path}[/]")
+        out.print(f"[dim]stored run {run.id} ({esc(run.model)}) in "
+                  f"{esc(str(result.store_path))}[/]")
     if result.report_path is not None:
-        out.print(f"briefing written to [bold]{result.report_path}[/]")
+        out.print(f"briefing written to [bold]{esc(str(result.report_path))}[/]")
     elif result.report_skipped:
-        err_console().print(f"[yellow]note:[/] {result.report_skipped}")
+        err_console().print(f"[yellow]note:[/] {esc(result.report_skipped)}")
 
 
 def _short(label: str, width: int = 48) -> str:
@@ -113,7 +115,8 @@ def scenarios(as_json: JsonOpt = False) -> None:
             return
         table = Table("name", "title", "actors", "issues")
         for d in docs:
-            table.add_row(str(d["name"]), str(d["title"]), str(d["actors"]), str(d["issues"]))
+            table.add_row(esc(str(d["name"])), esc(str(d["title"])), str(d["actors"]),
+                          str(d["issues"]))
         out_console().print(table)
 
 
@@ -125,26 +128,27 @@ def show(scenario: ScenarioArg = DEFAULT_SCENARIO, as_json: JsonOpt = False) -> 
             emit_json(s.to_dict())
             return
         out = out_console()
-        out.print(f"[bold]{s.title or s.name}[/]  ({s.name}, version {s.version})")
+        out.print(f"[bold]{esc(s.title or s.name)}[/]  ({esc(s.name)}, version {s.version})")
         if s.description:
-            out.print(s.description)
+            out.print(esc(s.description))
         actors = Table("actor", "name", "role", "bloc", "capability", "evidence",
                        title="Actors", show_lines=True)
         for a in s.actors:
-            actors.add_row(a.id, a.name, a.role, a.bloc or "", _qty(a.capability),
+            actors.add_row(esc(a.id), esc(a.name), a.role, esc(a.bloc or ""), _qty(a.capability),
                            _evidence(a.capability))
         out.print(actors)
         for issue in s.issues:
             anchors = "; ".join(f"{a.value:g} = {a.label}" for a in issue.scale.anchors)
             t = Table("actor", "position", "salience", "acceptable", "evidence",
-                      title=f"{issue.name} [{issue.id}]", caption=anchors, show_lines=True)
+                      title=esc(f"{issue.name} [{issue.id}]"), caption=esc(anchors),
+                      show_lines=True)
             for a in s.actors:
                 st = s.stance(a.id, issue.id)
                 if st is None:
                     continue
                 acc = f"{st.acceptable.low:g}-{st.acceptable.high:g}" if st.acceptable else ""
                 ev = "\n".join(x for x in (_evidence(st.position), _evidence(st.salience)) if x)
-                t.add_row(a.id, _qty(st.position), _qty(st.salience, 2), acc, ev)
+                t.add_row(esc(a.id), _qty(st.position), _qty(st.salience, 2), acc, ev)
             if issue.status_quo is not None:
                 t.add_row("(status quo)", _qty(issue.status_quo), "", "",
                           _evidence(issue.status_quo))
@@ -157,12 +161,13 @@ def show(scenario: ScenarioArg = DEFAULT_SCENARIO, as_json: JsonOpt = False) -> 
                     f"{x.format}: {', '.join(x.participants)}"
                     + (f" ({x.duration_minutes:g} min)" if x.duration_minutes else "")
                     for x in r.sessions)
-                rounds.add_row(r.name or r.id, dates, r.venue, sessions)
+                rounds.add_row(esc(r.name or r.id), dates, esc(r.venue), esc(sessions))
             out.print(rounds)
         if s.events:
             events = Table("date", "event", "actors", "description", title="Events")
             for e in s.events:
-                events.add_row(str(e.date or ""), e.kind, ", ".join(e.actors), e.description)
+                events.add_row(str(e.date or ""), esc(e.kind), esc(", ".join(e.actors)),
+                               esc(e.description))
             out.print(events)
 
 
@@ -175,7 +180,7 @@ def _qty(q: Quantity, digits: int = 1) -> str:
 
 
 def _evidence(q: Quantity) -> str:
-    return "\n".join(f"[{e.source}] {e.quote or e.note}" for e in q.evidence)
+    return "\n".join(esc(f"[{e.source}] {e.quote or e.note}") for e in q.evidence)
 
 
 def validate(file: Annotated[str, typer.Argument(help="Scenario file to check.")],
@@ -186,14 +191,14 @@ def validate(file: Annotated[str, typer.Argument(help="Scenario file to check.")
     except ScenarioError as err:
         if as_json:
             emit_json({"valid": False, "problems": [problem_dict(p) for p in err.problems]})
-        err_console().print(f"[bold red]invalid:[/] {err}", markup=True, highlight=False)
+        err_console().print(f"[bold red]invalid:[/] {esc(str(err))}", highlight=False)
         raise typer.Exit(1) from None
     if as_json:
         emit_json({"valid": True, "name": s.name, "actors": len(s.actors),
                     "issues": len(s.issues), "stances": len(s.stances),
                     "hash": s.content_hash()})
         return
-    out_console().print(f"[green]valid:[/] {file}: scenario '{s.name}' with "
+    out_console().print(f"[green]valid:[/] {esc(file)}: scenario '{esc(s.name)}' with "
                         f"{len(s.actors)} actors, {len(s.issues)} issues, "
                         f"{len(s.stances)} stances")
 
@@ -220,7 +225,8 @@ def convert(
                               "pass --force to overwrite it")
         s = load(source, fmt=fmt, scale=bounds)
         save(s, output)
-        err_console().print(f"wrote {output} ({len(s.actors)} actors, {len(s.issues)} issues)")
+        err_console().print(f"wrote {esc(str(output))} ({len(s.actors)} actors, "
+                            f"{len(s.issues)} issues)")
 
 
 def _parse_scale(text: str) -> tuple[float, float]:
@@ -258,7 +264,7 @@ def runs(
                       title=f"Runs in {path}")
         table.add_column("id", no_wrap=True)
         for r in records:
-            table.add_row(r.kind, r.model or "", r.scenario_name,
+            table.add_row(esc(r.kind), esc(r.model or ""), esc(r.scenario_name),
                           r.started_at[:19].replace("T", " "), f"{r.duration_s:.3f}", r.status,
                           r.id)
         out_console().print(table)
