@@ -196,3 +196,26 @@ stances:
     assert "[analyst]" in shown.stdout
     forecast = runner.invoke(app, ["forecast", str(f), "--no-report", "--no-store"])
     assert "[bold]Issue[/]" in forecast.stdout
+
+
+def test_dynamic_model_prints_its_trajectory_and_json_carries_the_history(store: Path) -> None:
+    human = runner.invoke(app, ["forecast", "--model", "expected-utility", "--no-report"])
+    assert human.exit_code == 0, human.output
+    assert "expected-utility: weighted median position, round by round" in human.stdout
+    doc = run_json("forecast", "--model", "expected-utility", "--no-report")
+    (f,) = doc["forecasts"]
+    history = f["history"]
+    assert history["actors"] == [a.id for a in load("geneva-2026").actors]
+    rounds = history["positions"]
+    assert len(rounds) >= 2  # the input plus at least one round
+    assert len(rounds[0]) == len(history["actors"])
+
+
+def test_briefing_gains_a_trajectory_chart_for_a_dynamic_model(store: Path,
+                                                              tmp_path: Path) -> None:
+    out = tmp_path / "b.html"
+    result = runner.invoke(app, ["forecast", "--model", "expected-utility", "--model",
+                                 "compromise", "--report", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert html.count("each actor's position round by round") == len(load("geneva-2026").issues)

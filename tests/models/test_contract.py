@@ -16,20 +16,9 @@ from parley.errors import ScenarioError
 from parley.models import Forecast, Model, get_model, model_names
 from parley.scenario import Scenario
 from tests.conftest import make_scenario
+from tests.strategies import scenarios
 
 MODELS = model_names()
-
-
-@st.composite
-def scenarios(draw: st.DrawFn, max_actors: int = 6, max_issues: int = 3) -> Scenario:
-    n = draw(st.integers(2, max_actors))
-    m = draw(st.integers(1, max_issues))
-    pos = st.floats(0, 100, allow_nan=False).map(lambda x: round(x, 3))
-    positions = [[draw(pos) for _ in range(m)] for _ in range(n)]
-    saliences = [[draw(st.floats(0.05, 1.0)) for _ in range(m)] for _ in range(n)]
-    caps = [draw(st.floats(0.1, 100.0)) for _ in range(n)]
-    sq = [draw(st.one_of(st.none(), pos)) for _ in range(m)]
-    return make_scenario(positions, saliences, caps, status_quo=sq)
 
 
 def _relabel(s: Scenario, order: list[int]) -> Scenario:

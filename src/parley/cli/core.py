@@ -86,6 +86,7 @@ def _print_forecast(result: Any) -> None:
         cells.append(fmt(row["spread"]))
         table.add_row(*cells)
     out.print(table)
+    _print_trajectories(result)
     for run in result.runs:
         out.print(f"[dim]stored run {run.id} ({esc(run.model)}) in "
                   f"{esc(str(result.store_path))}[/]")
@@ -93,6 +94,29 @@ def _print_forecast(result: Any) -> None:
         out.print(f"briefing written to [bold]{esc(str(result.report_path))}[/]")
     elif result.report_skipped:
         err_console().print(f"[yellow]note:[/] {esc(result.report_skipped)}")
+
+
+def _print_trajectories(result: Any, max_columns: int = 11) -> None:
+    """For each dynamic model, the weighted median per round on every issue."""
+    from parley.report import round_medians
+
+    for f in result.forecasts:
+        medians = round_medians(result.scenario, f)
+        if not medians:
+            continue
+        n_rounds = len(next(iter(medians.values())))
+        shown = sorted({round(k * (n_rounds - 1) / (max_columns - 1))
+                        for k in range(max_columns)}) if n_rounds > max_columns else list(
+            range(n_rounds))
+        stop = f.diagnostics.get("stop_reason") if isinstance(f.diagnostics, dict) else None
+        caption = f"stopped: {esc(str(stop))}" if stop else None
+        table = Table("issue", caption=caption,
+                      title=f"{esc(f.model)}: weighted median position, round by round")
+        for k in shown:
+            table.add_column(f"r{k}", justify="right")
+        for issue in result.scenario.issues:
+            table.add_row(esc(issue.id), *[fmt(medians[issue.id][k]) for k in shown])
+        out_console().print(table)
 
 
 def _short(label: str, width: int = 48) -> str:

@@ -6,16 +6,19 @@ name                  model
 ``compromise``        capability x salience weighted mean
 ``weighted-median``   capability x salience weighted median
 ``nash``              asymmetric Nash bargaining solution, status quo threat
+``expected-utility``  Bueno de Mesquita's challenge model (Scholz et al. 2011)
 ====================  =====================================================
 """
 
 from parley.models.base import Forecast, Model, get_model, model_names, register
 from parley.models.compromise import Compromise
+from parley.models.expected_utility import ExpectedUtility
 from parley.models.median import WeightedMedian
 from parley.models.nash import NashBargaining
 
 __all__ = [
     "Compromise",
+    "ExpectedUtility",
     "Forecast",
     "Model",
     "NashBargaining",

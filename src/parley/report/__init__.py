@@ -12,7 +12,8 @@ from parley.report.briefing import (
     verdict,
     write_briefing,
 )
-from parley.report.charts import ROLE_COLOURS, figure_svg, stakeholder_map
+from parley.report.charts import ROLE_COLOURS, figure_svg, stakeholder_map, trajectory_chart
+from parley.report.trajectory import round_medians
 
 __all__ = [
     "ROLE_COLOURS",
@@ -20,7 +21,9 @@ __all__ = [
     "forecast_rows",
     "model_labels",
     "render_briefing",
+    "round_medians",
     "stakeholder_map",
+    "trajectory_chart",
     "verdict",
     "write_briefing",
 ]

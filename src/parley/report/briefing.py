@@ -304,7 +304,7 @@ def _forecast_table(scenario: Scenario, rows: list[dict[str, Any]],
 
 def _issue_section(scenario: Scenario, issue_id: str, forecasts: Sequence[Forecast],
                    row: dict[str, Any], labels: list[str]) -> list[str]:
-    from parley.report.charts import figure_svg, stakeholder_map
+    from parley.report.charts import figure_svg, stakeholder_map, trajectory_chart
 
     issue = scenario.issue(issue_id)
     scale = issue.scale
@@ -338,6 +338,12 @@ def _issue_section(scenario: Scenario, issue_id: str, forecasts: Sequence[Foreca
             "salience; marker area is proportional to capability; bars are acceptable "
             "ranges; vertical lines are the forecasts and the status quo.</figcaption>",
             "</figure>"]
+    for k, f in enumerate(f for f in forecasts if f.history is not None):
+        chart = trajectory_chart(scenario, issue.id, f)
+        out += ["<figure>", figure_svg(chart, id_prefix=f"{slug}-trajectory{k}-"),
+                f"<figcaption>{_e(f.model)}: each actor's position round by round on "
+                f"{_e(issue.name)}; the black line is the capability x salience weighted "
+                "median.</figcaption>", "</figure>"]
 
     out += ["<h3>Stakeholders</h3>", "<table>",
             "<thead><tr><th>Actor</th><th>Role</th><th>Position</th><th>Salience</th>"

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
     from parley.models.base import Forecast
 
-__all__ = ["ROLE_COLOURS", "figure_svg", "stakeholder_map"]
+__all__ = ["ROLE_COLOURS", "figure_svg", "stakeholder_map", "trajectory_chart"]
 
 #: Marker colour of each actor role.
 ROLE_COLOURS = {"party": "#1f5f9e", "mediator": "#2a8c3a", "observer": "#8a8a8a"}
@@ -163,6 +163,51 @@ def stakeholder_map(scenario: Scenario, issue_id: str,
         ax.set_xlabel(issue.name + (f" ({scale.unit})" if scale.unit else ""),
                       labelpad=6.0 + anchor_height, parse_math=False)
         _legend(ax, stances)
+    return fig
+
+
+def trajectory_chart(scenario: Scenario, issue_id: str, forecast: Forecast) -> Figure:
+    """Draw a dynamic model's round-by-round positions on one issue.
+
+    One thin line per actor (colour by role), and the capability x salience weighted
+    median per round as a thick black line (see :func:`parley.report.round_medians`).
+
+    Raises
+    ------
+    ValueError
+        If ``forecast`` has no history (a static model).
+    MissingExtraError
+        If matplotlib is not installed.
+    """
+    from parley.report.trajectory import round_medians
+
+    if forecast.history is None:
+        raise ValueError(f"model {forecast.model!r} has no round-by-round history to draw")
+    mpl = _matplotlib()
+    issue = scenario.issue(issue_id)
+    j = forecast.issue_ids.index(issue_id)
+    history = forecast.history[:, :, j]
+    rounds = range(history.shape[0])
+    with _style(_DRAW_RC):
+        fig: Figure = mpl.figure.Figure(figsize=(8.0, 3.6), layout="constrained")
+        ax = fig.add_subplot()
+        for i, actor_id in enumerate(forecast.actor_ids):
+            if scenario.stance(actor_id, issue_id) is None:
+                continue
+            actor = scenario.actor(actor_id)
+            ax.plot(rounds, history[:, i], color=ROLE_COLOURS[actor.role], alpha=0.6,
+                    linewidth=1.2, marker="o", markersize=3)
+            ax.annotate(actor.name, (rounds[-1], history[-1, i]), xytext=(4, 0),
+                        textcoords="offset points", fontsize=8, va="center",
+                        parse_math=False)
+        ax.plot(rounds, round_medians(scenario, forecast)[issue_id], color="black",
+                linewidth=2.5, label="weighted median")
+        ax.set_ylim(issue.scale.low, issue.scale.high)
+        ax.set_xlabel("round")
+        ax.set_ylabel(issue.scale.unit or "position")
+        ax.set_title(f"{forecast.model}: {issue.name}", fontsize=10, loc="left")
+        ax.grid(True, color="#e4e4e4", linewidth=0.6)
+        ax.legend(loc="upper left", fontsize=8, frameon=False)
     return fig
 
 
