@@ -231,7 +231,7 @@ def convert(
     source: ScenarioArg,
     output: Annotated[Path, typer.Argument(help="Where to write parley YAML (or .json).")],
     fmt: Annotated[str | None, typer.Option(
-        "--from", help="Input format: yaml, json, ktab, decide, table (default: detect).")
+        "--from", help="Input format: yaml, json, ktab, ktab-xml, decide, table (default: detect).")
     ] = None,
     scale: Annotated[str | None, typer.Option(
         help="For a one-issue table: the scale as LOW,HIGH (default: from the data).")

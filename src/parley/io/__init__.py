@@ -9,6 +9,7 @@ format                    detected by
 native YAML / JSON        ``.yaml``, ``.yml``, ``.json``
 KTAB CSV                  a first line ``name,description,actors,dimensions``
                           and a second line starting ``Actor,Description``
+KTAB XML                  ``.xml``
 Decide (exchange model)   lines starting ``'#A'``, ``'#P'``, ``'#M'``, ``'#D'``
 plain one-issue table     a header with ``actor``, ``capability``, ``position``
                           (optionally ``position_<unit>``) and ``salience``
@@ -26,7 +27,7 @@ from parley.scenario import Scenario
 
 __all__ = ["bundled_names", "detect_format", "dumps", "load", "loads", "save"]
 
-FORMATS = ("yaml", "json", "ktab", "decide", "table")
+FORMATS = ("yaml", "json", "ktab", "ktab-xml", "decide", "table")
 
 
 def bundled_names() -> list[str]:
@@ -51,6 +52,8 @@ def detect_format(path: Path, text: str) -> str:
         return "yaml"
     if suffix == ".json":
         return "json"
+    if suffix == ".xml":
+        return "ktab-xml"
     first = [ln.strip() for ln in text.splitlines() if ln.strip()][:2]
     if first and first[0].startswith(("'#A'", "#A", "'#P'", "#P")):
         return "decide"
@@ -107,6 +110,10 @@ def load(source: str | Path, *, fmt: str | None = None, scale: tuple[float, floa
         from parley.io.ktab import read_ktab_csv
 
         return read_ktab_csv(text, source=where)
+    if fmt == "ktab-xml":
+        from parley.io.ktab_xml import read_ktab_xml
+
+        return read_ktab_xml(text, source=where)
     if fmt == "decide":
         from parley.io.decide import read_decide
 

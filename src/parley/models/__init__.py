@@ -7,6 +7,7 @@ name                  model
 ``weighted-median``   capability x salience weighted median
 ``nash``              asymmetric Nash bargaining solution, status quo threat
 ``expected-utility``  Bueno de Mesquita's challenge model (Scholz et al. 2011)
+``spatial``           KTAB's spatial model of politics (SMP)
 ====================  =====================================================
 """
 
@@ -15,6 +16,7 @@ from parley.models.compromise import Compromise
 from parley.models.expected_utility import ExpectedUtility
 from parley.models.median import WeightedMedian
 from parley.models.nash import NashBargaining
+from parley.models.spatial import SpatialModel
 
 __all__ = [
     "Compromise",
@@ -22,6 +24,7 @@ __all__ = [
     "Forecast",
     "Model",
     "NashBargaining",
+    "SpatialModel",
     "WeightedMedian",
     "get_model",
     "model_names",
