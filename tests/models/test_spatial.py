@@ -672,12 +672,6 @@ def test_salience_totals_over_one_are_rescaled_and_reported() -> None:
     assert f.diagnostics["rescaled_salience"] == {"a0": pytest.approx(1.5)}
 
 
-def test_actor_without_any_salience_raises_scenario_error() -> None:
-    s = make_scenario([[10.0], [60.0], [90.0]], [[0.0], [0.5], [0.3]], [1.0, 2.0, 3.0])
-    with pytest.raises(ScenarioError, match=r"actors\[0\].*positive salience"):
-        SpatialModel().run(s)
-
-
 @pytest.mark.parametrize(("entries", "match"), [
     ((("a0", "zz", 0.1),), "must name actors"),
     ((("a0", "a1", 0.5),), "must sum to at most 1"),
@@ -808,3 +802,20 @@ def test_schema_value_names_proportional_and_no_are_read() -> None:
     assert SpatialModel.from_ktab(settings.parameters).ktab_codes() == (0, 0, 0, 2, 0, 1, 1, 1, 0)
     assert math.isfinite(SpatialModel.from_ktab(settings.parameters).run(read_ktab_xml(
         _xml(params=params))).outcome[0])
+
+
+def test_actor_without_any_salience_is_inert_and_changes_nothing() -> None:
+    """An actor with salience 0 everywhere has no say: the run equals the run without it,
+    and it keeps its position in the history."""
+    from tests.conftest import make_scenario
+
+    base = make_scenario([[10.0], [40.0], [90.0]], [[0.5], [0.9], [0.3]], [3.0, 1.0, 2.0])
+    extra = make_scenario([[10.0], [40.0], [90.0], [70.0]], [[0.5], [0.9], [0.3], [0.0]],
+                          [3.0, 1.0, 2.0, 5.0])
+    a, b = SpatialModel().run(base), SpatialModel().run(extra)
+    np.testing.assert_array_equal(a.outcome, b.outcome)
+    assert b.history is not None
+    assert a.history is not None
+    np.testing.assert_array_equal(b.history[:, :3], a.history)
+    assert (b.history[:, 3, 0] == 70.0).all()
+    assert b.diagnostics["inert_actors"] == ["a3"]

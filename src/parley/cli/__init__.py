@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from parley.cli import core
+from parley.cli import backtest, core
 
 __all__ = ["app", "main"]
 
@@ -25,6 +25,7 @@ app = typer.Typer(
 for _command in (core.forecast, core.scenarios, core.show, core.validate, core.convert,
                  core.runs, core.models, core.schema):
     app.command()(_command)
+app.add_typer(backtest.app, name="backtest")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -78,6 +78,7 @@ actors at 20 and 30 are pulled towards it, and the forecast lies between:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -302,7 +303,11 @@ class SpatialModel:
         ``rng`` seeds stochastic runs (one independent stream per actor's queue); it is
         ignored in deterministic mode.
         """
-        v = array_view(scenario)
+        full = array_view(scenario)
+        # an actor with no positive salience anywhere has no say in the SMP (its votes and
+        # challenges weigh nothing): it is left out and keeps its positions
+        active: NDArray[np.bool_] = np.asarray((full.mask & (full.salience > 0)).any(axis=1))
+        v = full if active.all() else _subset(full, active)
         prep = _prepare(v, self)
         order = prep.order
         acc = self._accommodation_matrix(v, order)
@@ -313,7 +318,16 @@ class SpatialModel:
         res = smp_kernel(prep.capability[None], prep.position[None], prep.salience[None],
                          accommodation=None if acc is None else acc[None], uniforms=uniforms,
                          options=self.options())
-        return self._forecast(scenario, v, prep, res, entropy)
+        forecast = self._forecast(scenario, v, prep, res, entropy)
+        if active.all() or forecast.history is None:
+            return forecast
+        history = np.repeat(full.position[None], forecast.history.shape[0], axis=0)
+        history[:, active] = forecast.history
+        diagnostics = dict(forecast.diagnostics)
+        diagnostics["inert_actors"] = [a for a, on in zip(full.actor_ids, active, strict=True)
+                                       if not on]
+        return dataclasses.replace(forecast, actor_ids=full.actor_ids, history=history,
+                                   diagnostics=diagnostics)
 
     def run_batch(self, capability: FloatArray, position: FloatArray, salience: FloatArray, *,
                   accommodation: FloatArray | None = None,
@@ -443,6 +457,15 @@ class _Prepared:
     salience: FloatArray
     filled: list[str]
     rescaled: dict[str, float]
+
+
+def _subset(v: ArrayView, keep: NDArray[np.bool_]) -> ArrayView:
+    """The array view restricted to the actors in ``keep``."""
+    return dataclasses.replace(
+        v, actor_ids=tuple(a for a, k in zip(v.actor_ids, keep, strict=True) if k),
+        capability=v.capability[keep], position=v.position[keep], salience=v.salience[keep],
+        mask=v.mask[keep], acceptable_low=v.acceptable_low[keep],
+        acceptable_high=v.acceptable_high[keep])
 
 
 def _prepare(v: ArrayView, model: SpatialModel) -> _Prepared:
