@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from parley.cli import backtest, core
+from parley.cli import backtest, core, deals
 
 __all__ = ["app", "main"]
 
@@ -25,6 +25,8 @@ app = typer.Typer(
 for _command in (core.forecast, core.scenarios, core.show, core.validate, core.convert,
                  core.runs, core.models, core.schema):
     app.command()(_command)
+app.command()(deals.deals)
+app.command("adjusted-winner")(deals.adjusted_winner)
 app.add_typer(backtest.app, name="backtest")
 
 
