@@ -6,7 +6,7 @@ see exactly which scenario, model, parameters, seed and parley version produced 
 
 Layout
 ------
-The store is one SQLite database (standard library :mod:`sqlite3`) with three tables:
+The store is one SQLite database (standard library :mod:`sqlite3`) with four tables:
 
 ``scenarios(hash, name, content, created_at)``
     Each scenario once, keyed by :meth:`Scenario.content_hash
@@ -20,6 +20,10 @@ The store is one SQLite database (standard library :mod:`sqlite3`) with three ta
 ``results(run_id, content)``
     The run's result as JSON, apart from the run row so that listing runs never reads it;
     deleted with its run (``ON DELETE CASCADE``).
+``scenario_versions(name, version, scenario_hash, created_at)`` (schema version 2)
+    Named, numbered versions of the scenarios that users save (the web dashboard's
+    library, :mod:`parley.store.scenarios`): each row points at a stored scenario whose
+    ``version`` field equals ``version``.
 
 JSON has no ``nan`` or infinity: non-finite floats in parameters and results are stored as
 ``null`` (``None``), as :meth:`Forecast.to_dict <parley.models.base.Forecast.to_dict>` does.
@@ -148,6 +152,15 @@ CREATE TABLE results (
 );
 CREATE INDEX runs_started_at ON runs (started_at);
 CREATE INDEX runs_scenario_hash ON runs (scenario_hash);
+"""),
+    (2, """
+CREATE TABLE scenario_versions (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    scenario_hash TEXT NOT NULL REFERENCES scenarios (hash),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (name, version)
+);
 """),
 )
 

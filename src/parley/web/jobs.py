@@ -1,0 +1,176 @@
+"""Background forecast jobs: a small thread pool and an in-memory job table per app.
+
+A job runs :func:`parley.forecast.run_forecasts` once per model, recording each model's run
+in the run store as it finishes, so its progress (models done of models asked for) can be
+polled. When every model is done, the job's result is the document of ``parley forecast
+--json`` (without server paths). The job table lives in the app instance (nothing at
+module level) and keeps the latest :attr:`JobRunner.keep` jobs; at most
+:attr:`JobRunner.max_pending` jobs wait or run at once, more are refused
+(:class:`JobQueueFullError`), so a client cannot pile up unbounded work.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from parley.errors import ParleyError, StoreError
+from parley.scenario import Scenario
+
+__all__ = ["Job", "JobQueueFullError", "JobRunner"]
+
+_LOG = logging.getLogger("parley.web")
+
+
+class JobQueueFullError(ParleyError):
+    """Too many jobs are waiting or running."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass
+class Job:
+    """One forecast job (mutable; read it through :meth:`JobRunner.get`)."""
+
+    id: str
+    scenario: Scenario
+    version: int
+    models: tuple[str, ...]
+    seed: int | None
+    status: str = "queued"
+    done: int = 0
+    created_at: str = field(default_factory=_now)
+    started_at: str | None = None
+    finished_at: str | None = None
+    error: str | None = None
+    runs: list[str] = field(default_factory=list)
+    result: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The job as JSON (:class:`~parley.web.schemas.JobDoc`)."""
+        return {
+            "id": self.id, "kind": "forecast", "status": self.status,
+            "scenario": self.scenario.name, "version": self.version,
+            "scenario_hash": self.scenario.content_hash(), "models": list(self.models),
+            "seed": self.seed, "done": self.done, "total": len(self.models),
+            "created_at": self.created_at, "started_at": self.started_at,
+            "finished_at": self.finished_at, "error": self.error, "runs": list(self.runs),
+            "result": self.result,
+        }
+
+
+class JobRunner:
+    """Run forecast jobs in background threads and keep their state.
+
+    Parameters
+    ----------
+    store_path : Path
+        The run store file the runs are recorded in.
+    workers : int
+        Threads that run jobs.
+    max_pending : int
+        Most jobs queued or running at once.
+    keep : int
+        Most jobs remembered (the oldest finished ones are forgotten first).
+    """
+
+    def __init__(self, store_path: Path, *, workers: int = 2, max_pending: int = 32,
+                 keep: int = 500) -> None:
+        self.store_path = store_path
+        self.max_pending = max_pending
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._executor = ThreadPoolExecutor(max_workers=workers,
+                                            thread_name_prefix="parley-job")
+
+    def submit(self, scenario: Scenario, version: int, models: tuple[str, ...],
+               seed: int | None) -> dict[str, Any]:
+        """Queue a forecast job and return its state.
+
+        Raises
+        ------
+        JobQueueFullError
+            If :attr:`max_pending` jobs are already queued or running.
+        """
+        job = Job(id=f"job-{secrets.token_hex(8)}", scenario=scenario, version=version,
+                  models=models, seed=seed)
+        with self._lock:
+            pending = sum(j.status in ("queued", "running") for j in self._jobs.values())
+            if pending >= self.max_pending:
+                raise JobQueueFullError(
+                    f"{pending} forecast jobs are queued or running, the most this server "
+                    "takes. Fix: wait for some to finish and try again")
+            self._jobs[job.id] = job
+            self._forget_old()
+            snapshot = job.to_dict()
+        self._executor.submit(self._run, job)
+        return snapshot
+
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        """The job's state, or ``None`` if there is no such job."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            return None if job is None else job.to_dict()
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every remembered job, newest first."""
+        with self._lock:
+            return [j.to_dict() for j in reversed(self._jobs.values())]
+
+    def shutdown(self) -> None:
+        """Stop taking jobs; cancel queued ones and wait for running ones."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _forget_old(self) -> None:
+        for job_id in [k for k, j in self._jobs.items() if j.status in ("done", "failed")]:
+            if len(self._jobs) <= self.keep:
+                break
+            del self._jobs[job_id]
+
+    def _run(self, job: Job) -> None:
+        from parley.forecast import ForecastRun, run_forecasts
+        from parley.report import forecast_rows
+
+        with self._lock:
+            job.status, job.started_at = "running", _now()
+        forecasts: list[Any] = []
+        records: list[Any] = []
+        result: dict[str, Any] | None = None
+        error: str | None = None
+        try:
+            for model in job.models:
+                one = run_forecasts(job.scenario, models=[model], seed=job.seed,
+                                    store=self.store_path)
+                forecasts += one.forecasts
+                records += one.runs
+                with self._lock:
+                    job.done += 1
+                    job.runs += [r.id for r in one.runs]
+            whole = ForecastRun(scenario=job.scenario, forecasts=tuple(forecasts),
+                                rows=forecast_rows(job.scenario, forecasts),
+                                runs=tuple(records), seed=job.seed)
+            result = whole.to_dict()
+            result.pop("store", None)  # server paths stay on the server
+            result.pop("report", None)
+        except StoreError as err:
+            _LOG.error("forecast job %s could not record its runs: %s", job.id, err)
+            error = "the run store could not be written; see the server log"
+        except ParleyError as err:
+            error = str(err)
+        except Exception:
+            _LOG.exception("forecast job %s failed", job.id)
+            error = "the forecast failed unexpectedly; see the server log"
+        with self._lock:
+            job.result, job.error = result, error
+            job.status = "failed" if error is not None else "done"
+            job.finished_at = _now()
