@@ -219,3 +219,11 @@ def test_briefing_gains_a_trajectory_chart_for_a_dynamic_model(store: Path,
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert html.count("each actor's position round by round") == len(load("geneva-2026").issues)
+
+
+def test_exchange_model_lists_who_gave_what_for_what(store: Path) -> None:
+    result = runner.invoke(app, ["forecast", "--model", "exchange", "--no-report"])
+    assert result.exit_code == 0, result.output
+    assert "executed exchanges per round" in result.stdout
+    assert " moves " in result.stdout
+    assert "gain " in result.stdout

@@ -87,6 +87,7 @@ def _print_forecast(result: Any) -> None:
         table.add_row(*cells)
     out.print(table)
     _print_trajectories(result)
+    _print_exchanges(result)
     for run in result.runs:
         out.print(f"[dim]stored run {run.id} ({esc(run.model)}) in "
                   f"{esc(str(result.store_path))}[/]")
@@ -117,6 +118,26 @@ def _print_trajectories(result: Any, max_columns: int = 11) -> None:
         for issue in result.scenario.issues:
             table.add_row(esc(issue.id), *[fmt(medians[issue.id][k]) for k in shown])
         out_console().print(table)
+
+
+def _print_exchanges(result: Any, shown: int = 8) -> None:
+    """For the exchange model: who gave what on which issue for what, in round 1."""
+    for f in result.forecasts:
+        rounds = f.diagnostics.get("exchanges") if isinstance(f.diagnostics, dict) else None
+        if not rounds:
+            continue
+        out = out_console()
+        counts = ", ".join(str(len(r)) for r in rounds)
+        out.print(f"[bold]{esc(f.model)}[/]: executed exchanges per round: {counts}")
+        for ex in rounds[0][:shown]:
+            a, b = ex["actors"]
+            moves = {m["actor"]: m for m in ex["moves"]}
+            ma, mb = moves[a], moves[b]
+            out.print(f"  - {esc(a)} moves {esc(ma['issue'])} {ma['from']:.1f} -> {ma['to']:.1f}"
+                      f" for {esc(b)} moving {esc(mb['issue'])} {mb['from']:.1f} -> "
+                      f"{mb['to']:.1f} (gain {ex['gain']:.2f} each)")
+        if len(rounds[0]) > shown:
+            out.print(f"  ... {len(rounds[0]) - shown} more in round 1; --json lists all")
 
 
 def _short(label: str, width: int = 48) -> str:
