@@ -105,7 +105,8 @@ def _print(doc: dict[str, Any]) -> None:
               f"{doc['n_packages']:,} packages ({esc(doc['space'])}, {esc(doc['loss'])} loss)")
     zopa = Table("issue", "zone of agreement", title="Zones of agreement per issue")
     for z in doc["issue_zopa"]:
-        zopa.add_row(esc(z["issue"]), ("[red]" if z["empty"] else "[green]") + esc(z["text"])
+        text = z["text"].removeprefix(f"{z['issue']}: ")
+        zopa.add_row(esc(z["issue"]), ("[red]" if z["empty"] else "[green]") + esc(text)
                      + "[/]")
     out.print(zopa)
     pz = doc["package_zopa"]
