@@ -52,6 +52,8 @@ __all__ = [
     "Evidence",
     "Issue",
     "Option",
+    "Person",
+    "Poles",
     "Quantity",
     "Range",
     "Role",
@@ -69,6 +71,7 @@ __all__ = [
 
 Role = Literal["party", "mediator", "observer"]
 Id = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^\S(.*\S)?$")]
+Phrase = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class _Frozen(BaseModel):
@@ -201,8 +204,25 @@ class Range(_Frozen):
         return self.low <= x <= self.high
 
 
+class Person(_Frozen):
+    """A named person who speaks or acts for an actor (a negotiator, a minister).
+
+    News text names people more often than states ("Medinsky said"); :mod:`parley.evidence`
+    attributes what a person says to the actor listing them. ``aliases`` adds spellings
+    (e.g. "Zelenskyy"); the last word of ``name`` is matched on its own as well.
+    """
+
+    name: Phrase
+    title: str = ""
+    aliases: tuple[Phrase, ...] = ()
+
+
 class Actor(_Frozen):
-    """A participant: a party to the talks, a mediator, or an observer."""
+    """A participant: a party to the talks, a mediator, or an observer.
+
+    ``aliases`` are the other names news text uses for the actor: capitals and seats of
+    government ("Moscow", "the Kremlin"), demonyms ("Russian"), abbreviations ("U.S.").
+    """
 
     id: Id
     name: str = Field(min_length=1)
@@ -211,10 +231,30 @@ class Actor(_Frozen):
     bloc: str | None = None
     reservation: float | None = None
     description: str = ""
+    aliases: tuple[Phrase, ...] = ()
+    people: tuple[Person, ...] = ()
+
+
+class Poles(_Frozen):
+    """Phrases that mean each end of an issue's scale, as news text words them.
+
+    "Russia demands full control of the Donbas" places Russia at the end whose phrases
+    include "full control of the Donbas". A word ending in ``*`` matches any word it begins
+    (``withdraw*`` matches "withdrawal"); up to two words of text may fall between the
+    words of a phrase.
+    """
+
+    low: tuple[Phrase, ...] = ()
+    high: tuple[Phrase, ...] = ()
 
 
 class Issue(_Frozen):
-    """An issue under negotiation, on a labelled numeric scale."""
+    """An issue under negotiation, on a labelled numeric scale.
+
+    ``keywords`` are the words and phrases by which news text refers to the issue, and
+    ``poles`` the phrases that mean each end of its scale (both used by
+    :mod:`parley.evidence`).
+    """
 
     id: Id
     name: str = Field(min_length=1)
@@ -222,6 +262,8 @@ class Issue(_Frozen):
     scale: Scale = Scale()
     status_quo: Quantity | None = None
     options: tuple[Option, ...] = ()
+    keywords: tuple[Phrase, ...] = ()
+    poles: Poles | None = None
 
 
 class Stance(_Frozen):
@@ -542,6 +584,8 @@ def semantic_problems(data: Mapping[str, Any]) -> list[Problem]:
     if isinstance(data.get("issues"), list | tuple) and not data["issues"]:
         add(Problem("issues", "a scenario needs at least one issue", [], "add issues"))
 
+    _check_names(add, actors)
+
     roles = Counter(a.get("role", "party") for _, a in actors)
     if roles["mediator"] and not roles["party"]:
         for i, a in actors:
@@ -640,6 +684,30 @@ def semantic_problems(data: Mapping[str, Any]) -> list[Problem]:
             add(Problem(path, "must name a source declared under 'sources'", src,
                         _suggest(src, source_ids, "source")))
     return problems
+
+
+def _check_names(add: Any, actors: list[tuple[int, Mapping[str, Any]]]) -> None:
+    """An alias or a person's name may stand for one actor only (else news text is ambiguous)."""
+    owner: dict[str, str] = {}
+    for i, a in actors:
+        who = a.get("id")
+        names: list[tuple[str, Any]] = []
+        aliases = a.get("aliases")
+        if isinstance(aliases, list | tuple):
+            names += [(f"actors[{i}].aliases[{k}]", x) for k, x in enumerate(aliases)]
+        people = a.get("people")
+        if isinstance(people, list | tuple):
+            names += [(f"actors[{i}].people[{k}].name", p.get("name"))
+                      for k, p in enumerate(people) if isinstance(p, Mapping)]
+        for path, name in names:
+            if not isinstance(name, str) or not isinstance(who, str):
+                continue
+            key = " ".join(name.casefold().split())
+            if key in owner and owner[key] != who:
+                add(Problem(path, f"a name may stand for one actor only; it already names "
+                                  f"{owner[key]!r}", name,
+                            "remove it from one of the two actors"))
+            owner.setdefault(key, who)
 
 
 def _join(path: str, sub: str) -> str:
