@@ -138,6 +138,11 @@ class DiscreteSpace:
         """Packages ``start`` to ``stop - 1`` as values, ``(k, m)``."""
         return self.values_of(self.digits(start, stop))
 
+    def package(self, index: int) -> FloatArray:
+        """Package number ``index`` as values, ``(m,)``."""
+        out: FloatArray = self.packages(index, index + 1)[0]
+        return out
+
     def values_of(self, digits: IntArray) -> FloatArray:
         """Packages ``(k, m)`` from value indices ``(k, m)``."""
         out = np.empty(digits.shape, dtype=float)

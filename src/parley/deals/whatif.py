@@ -243,7 +243,7 @@ def _exact_fixes(prefs: Preferences, space: DiscreteSpace, chunk_size: int) -> l
     fixes = []
     for i, party in enumerate(prefs.actor_ids):
         if best_cost_at[i] >= 0:
-            x = space.values_of(space.digits_of(np.array([best_cost_at[i]])))[0]
+            x = space.package(int(best_cost_at[i]))
             changes = []
             for j, issue in enumerate(prefs.issue_ids):
                 lo, hi = prefs.acceptable_low[i, j], prefs.acceptable_high[i, j]
@@ -255,7 +255,7 @@ def _exact_fixes(prefs: Preferences, space: DiscreteSpace, chunk_size: int) -> l
             fixes.append(Fix(party, "red_lines", float(sum(c.size for c in changes)),
                              float(best_cost[i]), tuple(changes), tuple(float(v) for v in x)))
         if best_u_at[i] >= 0 and best_u[i] <= r[i]:
-            x = space.values_of(space.digits_of(np.array([best_u_at[i]])))[0]
+            x = space.package(int(best_u_at[i]))
             change = Change(party, None, "reservation", float(r[i]), float(best_u[i]))
             fixes.append(Fix(party, "reservation", change.size, change.size, (change,),
                              tuple(float(v) for v in x)))

@@ -238,7 +238,6 @@ def package_zopa(prefs: Preferences, space: DiscreteSpace, *,
         if best is None or key > (best_value, best[1]):
             best_value, best = key[0], (start + int(rows[k]), key[1])
             best_u = u[rows[k]]
-    package = None if best is None else tuple(
-        float(v) for v in space.values_of(space.digits_of(np.array([best[0]])))[0])
+    package = None if best is None else tuple(float(v) for v in space.package(best[0]))
     return PackageZopa(space.size, inside, deals, agreement, package,
                        None if best_u is None else tuple(float(v) for v in best_u))

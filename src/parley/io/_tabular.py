@@ -16,21 +16,26 @@ import csv
 import io
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
 from parley.errors import Problem, ScenarioError
+from parley.io.native import field_line
 from parley.scenario import Scenario, parse_scenario, semantic_problems
 
 __all__ = [
     "Row",
+    "as_sentence",
+    "dimension_ids",
     "empty_error",
     "finish",
     "number",
     "quantity",
     "read_rows",
+    "salience_quantity",
+    "salience_top",
     "slugify",
     "sniff_delimiter",
     "source_entry",
@@ -102,6 +107,41 @@ def slugify(text: str) -> str:
     return "-".join(re.findall(r"[0-9a-z]+", text.lower()))[:120].strip("-")
 
 
+def as_sentence(text: str) -> str:
+    """``text`` as a sentence followed by a space (empty stays empty).
+
+    >>> as_sentence("Two actors") + as_sentence("Done!") + "|" + as_sentence("") + "|"
+    'Two actors. Done! ||'
+    """
+    if not text:
+        return ""
+    return text + ("" if text.endswith((".", "!", "?")) else ".") + " "
+
+
+def dimension_ids(names: Iterable[str]) -> list[tuple[str, str]]:
+    """``(id, name)`` of each KTAB dimension: the name without the word "position", its
+    slug as the id, made unique.
+
+    Shared by the KTAB CSV reader (names from the position columns) and the KTAB XML
+    reader (``dName``), so that both name the issues of one scenario alike.
+
+    >>> dimension_ids(["Policy Position", "Policy", ""])
+    [('policy', 'Policy'), ('policy-2', 'Policy'), ('dimension-3', 'Dimension 3')]
+    """
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for j, column in enumerate(names):
+        name = re.sub(r"\s*\bposition\b\s*", " ", column, flags=re.IGNORECASE).strip()
+        name = name or column or f"Dimension {j + 1}"
+        base = slugify(name) or f"dim{j + 1}"
+        ident, k = base, 2
+        while ident in seen:
+            ident, k = f"{base}-{k}", k + 1
+        seen.add(ident)
+        out.append((ident, name))
+    return out
+
+
 def stem(source: str | None) -> str | None:
     """The file stem of a source path (``None`` when there is no source)."""
     if not source:
@@ -132,25 +172,45 @@ def quantity(value: float, source_id: str, row: Row) -> dict[str, Any]:
     return {"value": value, "evidence": [{"source": source_id, "quote": row.quote()}]}
 
 
+def salience_top(saliences: Iterable[float]) -> float:
+    """The top of the file's salience scale: 100 when any salience exceeds 1, else 1.
+
+    >>> salience_top([0.2, 0.9]), salience_top([20, 90]), salience_top([])
+    (1.0, 100.0, 1.0)
+    """
+    values = list(saliences)
+    return 100.0 if values and max(values) > 1 else 1.0
+
+
+def salience_quantity(value: float | None, top: float, source_id: str, row: Row, *, field: str,
+                      what: str, problems: list[Problem],
+                      source: str | None) -> dict[str, Any] | None:
+    """The salience ``value / top`` as a quantity citing ``row`` (see :func:`salience_top`).
+
+    ``None`` for no value. Outside ``[0, top]`` a problem is added (``what`` names the input
+    in its rule: "file", "table") and the result is ``None``.
+    """
+    if value is None:
+        return None
+    if not 0 <= value <= top:
+        problems.append(Problem(
+            field, f"salience must be in [0, {top:g}]"
+            + (f" (the {what}'s saliences exceed 1, so they are read as 0-100)"
+               if top > 1 else ""), value,
+            "give saliences in [0, 1] (or all of them on 0-100)", row.line, source))
+        return None
+    return quantity(value / top, source_id, row)
+
+
 def source_entry(source_id: str, title: str) -> dict[str, Any]:
     """The ``sources`` entry for the file being read (kind ``dataset``)."""
     return {"id": source_id, "kind": "dataset", "title": title}
 
 
-def _locate(field: str, lines: Mapping[str, int]) -> int | None:
-    probe = field
-    while probe:
-        if probe in lines:
-            return lines[probe]
-        cut = max(probe.rfind("."), probe.rfind("["))
-        probe = probe[:cut] if cut > 0 else ""
-    return None
-
-
 def _located(problems: list[Problem], lines: Mapping[str, int],
              source: str | None) -> list[Problem]:
     out = [Problem(p.field, p.rule, p.value, p.fix,
-                   p.line if p.line is not None else _locate(p.field, lines), source)
+                   p.line if p.line is not None else field_line(p.field, lines), source)
            for p in problems]
     out.sort(key=lambda p: p.line or 0)
     return out

@@ -59,6 +59,8 @@ from parley.io._tabular import (
     number,
     quantity,
     read_rows,
+    salience_quantity,
+    salience_top,
     sniff_delimiter,
     source_entry,
     stem,
@@ -183,9 +185,7 @@ def read_decide(text: str, source: str | None = None) -> Scenario:
             power = None
         parsed.append((row, pos, sal, power))
 
-    saliences = [s for _, _, s, _ in parsed if s is not None]
-    percent = bool(saliences) and max(saliences) > 1
-    top = 100.0 if percent else 1.0
+    top = salience_top(s for _, _, s, _ in parsed if s is not None)
     powers: dict[str, list[tuple[float, Row]]] = defaultdict(list)
     for row, _, _, power in parsed:
         if power is not None:
@@ -198,14 +198,10 @@ def read_decide(text: str, source: str | None = None) -> Scenario:
         stance: dict[str, Any] = {"actor": actor_id, "issue": row.cells[2]}
         if pos is not None:
             stance["position"] = quantity(pos, SOURCE_ID, row)
-        if sal is not None and not 0 <= sal <= top:
-            problems.append(Problem(
-                "#D salience", f"salience must be in [0, {top:g}]"
-                + (" (the file's saliences exceed 1, so they are read as 0-100)"
-                   if percent else ""), sal,
-                "give saliences in [0, 1] (or all of them on 0-100)", row.line, source))
-        elif sal is not None:
-            stance["salience"] = quantity(sal / top, SOURCE_ID, row)
+        salience = salience_quantity(sal, top, SOURCE_ID, row, field="#D salience",
+                                     what="file", problems=problems, source=source)
+        if salience is not None:
+            stance["salience"] = salience
         if power is not None and actor_id in varying:
             best = max(p for p, _ in powers[actor_id])
             stance["note"] = (f"Decide power on this issue: {power:g}; the actor's capability "
@@ -226,7 +222,7 @@ def read_decide(text: str, source: str | None = None) -> Scenario:
                 line, source))
 
     notes = ["Read from a Decide (exchange model) file."]
-    if percent:
+    if top > 1:
         notes.append("Saliences were given on 0-100 and divided by 100.")
     if varying:
         notes.append("Power varies by issue for " + ", ".join(sorted(varying)) + "; their "

@@ -40,13 +40,14 @@ Examples
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePath
 from typing import Any
 
 from parley.errors import Problem, ScenarioError
 from parley.io._tabular import (
     Row,
+    as_sentence,
+    dimension_ids,
     empty_error,
     finish,
     number,
@@ -75,13 +76,6 @@ def _trim(cells: tuple[str, ...]) -> tuple[str, ...]:
     return cells[:end]
 
 
-def _sentence(text: str) -> str:
-    """``text`` as a sentence followed by a space (empty stays empty)."""
-    if not text:
-        return ""
-    return text + ("" if text.endswith((".", "!", "?")) else ".") + " "
-
-
 def _count(cell: str, field: str, row: Row, problems: list[Problem],
            source: str | None) -> int | None:
     try:
@@ -94,22 +88,6 @@ def _count(cell: str, field: str, row: Row, problems: list[Problem],
                                 row.line, source))
         return None
     return int(value)
-
-
-def _dimensions(columns: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(id, name) of each dimension from its position column, ids made unique."""
-    out: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for j, column in enumerate(columns):
-        name = re.sub(r"\s*\bposition\b\s*", " ", column, flags=re.IGNORECASE).strip()
-        name = name or column or f"Dimension {j + 1}"
-        base = slugify(name) or f"dim{j + 1}"
-        ident, k = base, 2
-        while ident in seen:
-            ident, k = f"{base}-{k}", k + 1
-        seen.add(ident)
-        out.append((ident, name))
-    return out
 
 
 def read_ktab_csv(text: str, source: str | None = None) -> Scenario:
@@ -163,7 +141,7 @@ def read_ktab_csv(text: str, source: str | None = None) -> Scenario:
             len(columns), _HEADER_FIX, header.line, source))
     n_dims = max(extra, 0) // 2
     capability_column = columns[2] if len(columns) > 2 else "Influence"
-    dims = _dimensions(columns[3:3 + 2 * n_dims:2])
+    dims = dimension_ids(columns[3:3 + 2 * n_dims:2])
     actor_rows = rows[2:]
 
     name = head[0] if head else ""
@@ -242,7 +220,7 @@ def read_ktab_csv(text: str, source: str | None = None) -> Scenario:
     data: dict[str, Any] = {
         "name": slugify(name) or stem(source) or "ktab",
         "title": title,
-        "description": _sentence(description) + "Read from a KTAB CSV: positions on 0-100 as "
+        "description": as_sentence(description) + "Read from a KTAB CSV: positions on 0-100 as "
                        "given, saliences given on 0-100 divided by 100.",
         "sources": [source_entry(SOURCE_ID, f"KTAB CSV '{title}'{where}")],
         "actors": actors,

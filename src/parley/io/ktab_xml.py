@@ -58,7 +58,6 @@ Examples
 from __future__ import annotations
 
 import math
-import re
 import xml.etree.ElementTree as ET
 import xml.parsers.expat
 from dataclasses import dataclass, field
@@ -66,7 +65,15 @@ from pathlib import PurePath
 from typing import Any
 
 from parley.errors import Problem, ScenarioError
-from parley.io._tabular import empty_error, finish, slugify, source_entry, stem
+from parley.io._tabular import (
+    as_sentence,
+    dimension_ids,
+    empty_error,
+    finish,
+    slugify,
+    source_entry,
+    stem,
+)
 from parley.scenario import Scenario
 
 __all__ = ["KTAB_PARAMETERS", "SOURCE_ID", "KtabXmlSettings", "read_ktab_xml",
@@ -267,22 +274,6 @@ class _Reader:
         return {"value": value, "evidence": [{"source": SOURCE_ID, "quote": self.quote(el)}]}
 
 
-def _dimension_ids(names: list[str]) -> list[tuple[str, str]]:
-    """(id, name) of each dimension, as the KTAB CSV reader names them; ids made unique."""
-    out: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for j, column in enumerate(names):
-        name = re.sub(r"\s*\bposition\b\s*", " ", column, flags=re.IGNORECASE).strip()
-        name = name or column or f"Dimension {j + 1}"
-        base = slugify(name) or f"dim{j + 1}"
-        ident, k = base, 2
-        while ident in seen:
-            ident, k = f"{base}-{k}", k + 1
-        seen.add(ident)
-        out.append((ident, name))
-    return out
-
-
 def _parse(text: str, source: str | None,
            ) -> tuple[dict[str, Any], KtabXmlSettings, list[Problem], dict[str, int]]:
     text = text.removeprefix("\ufeff")
@@ -323,7 +314,7 @@ def _parse(text: str, source: str | None,
         first = actor_els[0].find("Position")
         count = 0 if first is None else len(first.findall("dCoord"))
         dim_names = [f"Dimension {k + 1}" for k in range(count)]
-    dims = _dimension_ids(dim_names)
+    dims = dimension_ids(dim_names)
 
     title = name or (stem(source) or "KTAB scenario")
     line_map: dict[str, int] = {}
@@ -341,7 +332,7 @@ def _parse(text: str, source: str | None,
     data: dict[str, Any] = {
         "name": slugify(name) or stem(source) or "ktab",
         "title": title,
-        "description": (_sentence(desc) + "Read from a KTAB XML scenario: positions on "
+        "description": (as_sentence(desc) + "Read from a KTAB XML scenario: positions on "
                         "0-100 as given, saliences given on 0-100 divided by 100."),
         "sources": [source_entry(SOURCE_ID, f"KTAB XML '{title}'{where_from}")],
         "actors": actors,
@@ -354,13 +345,6 @@ def _parse(text: str, source: str | None,
             line_map[f"issues[{j}]"] = r.line(dims_el) or 0
     settings = KtabXmlSettings(seed=seed, parameters=parameters, accommodation=accommodation)
     return data, settings, r.problems, line_map
-
-
-def _sentence(text: str) -> str:
-    """``text`` as a sentence followed by a space (empty stays empty)."""
-    if not text:
-        return ""
-    return text + ("" if text.endswith((".", "!", "?")) else ".") + " "
 
 
 def _seed(r: _Reader, root: ET.Element) -> int | None:

@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ import yaml
 from parley.errors import Problem, ScenarioError
 from parley.scenario import Scenario, parse_scenario
 
-__all__ = ["dumps", "line_map", "loads", "read_text"]
+__all__ = ["dumps", "field_line", "line_map", "loads", "read_text"]
 
 
 def read_text(path: Path) -> str:
@@ -88,7 +89,17 @@ def line_map(text: str) -> dict[str, int]:
     return lines
 
 
-def _locate(field: str, lines: dict[str, int]) -> int | None:
+def field_line(field: str, lines: Mapping[str, int]) -> int | None:
+    """The line of a field path in a line map: its own, else its nearest parent's.
+
+    ``lines`` maps field paths to lines, as :func:`line_map` makes them (the row-based
+    readers make their own).
+
+    >>> field_line("stances[3].salience", {"stances": 5, "stances[3]": 9})
+    9
+    >>> field_line("actors[0].name", {"stances": 5}) is None
+    True
+    """
     probe = field
     while probe:
         if probe in lines:
@@ -123,7 +134,7 @@ def loads(text: str, source: str | None = None, *, fmt: str = "yaml") -> Scenari
         return parse_scenario(data, source)
     except ScenarioError as err:
         lines = line_map(text)
-        located = [Problem(p.field, p.rule, p.value, p.fix, _locate(p.field, lines), source)
+        located = [Problem(p.field, p.rule, p.value, p.fix, field_line(p.field, lines), source)
                    for p in err.problems]
         located.sort(key=lambda p: (p.line or 0))
         raise ScenarioError(located, source) from None

@@ -51,6 +51,8 @@ from parley.io._tabular import (
     number,
     quantity,
     read_rows,
+    salience_quantity,
+    salience_top,
     slugify,
     sniff_delimiter,
     source_entry,
@@ -193,9 +195,7 @@ def read_table(text: str, source: str | None = None, *,
             values["role"] = ""
         parsed.append((row, values))
 
-    saliences = [v["salience"] for _, v in parsed if v["salience"] is not None]
-    percent = bool(saliences) and max(saliences) > 1
-    top = 100.0 if percent else 1.0
+    top = salience_top(v["salience"] for _, v in parsed if v["salience"] is not None)
     issue_id = slugify(stem(source) or "") or "issue"
     issue_name = (stem(source) or "issue").replace("_", " ").replace("-", " ")
 
@@ -214,15 +214,11 @@ def read_table(text: str, source: str | None = None, *,
         if v["position"] is not None:
             stance["position"] = quantity(v["position"], SOURCE_ID, row)
             bounds.append(v["position"])
-        sal = v["salience"]
-        if sal is not None and not 0 <= sal <= top:
-            problems.append(Problem(
-                names["salience"], f"salience must be in [0, {top:g}]"
-                + (" (the table's saliences exceed 1, so they are read as 0-100)"
-                   if percent else ""), sal,
-                "give saliences in [0, 1] (or all of them on 0-100)", row.line, source))
-        elif sal is not None:
-            stance["salience"] = quantity(sal / top, SOURCE_ID, row)
+        salience = salience_quantity(v["salience"], top, SOURCE_ID, row,
+                                     field=names["salience"], what="table", problems=problems,
+                                     source=source)
+        if salience is not None:
+            stance["salience"] = salience
         if v.get("low") is not None and v.get("high") is not None:
             stance["acceptable"] = {"low": v["low"], "high": v["high"]}
             bounds += [v["low"], v["high"]]
@@ -232,7 +228,7 @@ def read_table(text: str, source: str | None = None, *,
         stances.append(stance)
 
     notes = ["Read from a plain one-issue table."]
-    if percent:
+    if top > 1:
         notes.append("Saliences were given on 0-100 and divided by 100.")
     issue: dict[str, Any] = {"id": issue_id, "name": issue_name}
     if scale is not None:
