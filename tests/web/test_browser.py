@@ -235,3 +235,96 @@ def test_a_token_server_sends_the_browser_through_the_login_page(page: Any) -> N
         page.wait_for_url("**/login")
     # the wrong token's 401 is logged by the browser; nothing else may be
     assert [e for e in page.errors if "status of 401" not in e] == []
+
+
+# -- deals and news review ---------------------------------------------------------------------
+
+
+def test_the_deals_page_shows_the_closed_donbas_zone_and_a_pareto_chart(server: str, page: Any
+                                                                        ) -> None:
+    """geneva-2026's red lines close Donbas (Russia >= 75, Ukraine <= 50: the scenario file);
+    the chart can be drawn for either ordering of the two parties."""
+    page.goto(server + "/scenarios/geneva-2026")
+    page.get_by_role("link", name="Deals", exact=True).click()
+    page.wait_for_url("**/scenarios/geneva-2026/deals")
+    donbas = page.locator("#zopa-table tr[data-issue=donbas]")
+    donbas.wait_for()
+    assert "none: empty" in donbas.inner_text()
+    assert "russia requires >= 75, ukraine requires <= 50" in donbas.inner_text()
+    assert page.locator("#verdict").get_attribute("data-exists") == "false"
+    chart = page.locator("#pareto svg")
+    assert chart.get_attribute("data-pair") == "russia,ukraine"
+    assert page.locator("#pareto svg text[data-axis=x]").text_content() == "utility of Russia"
+    assert page.locator("#pareto svg .walkaway").count() == 2
+    assert page.locator("#pareto svg circle.pt").count() > 0
+    point = page.locator("#pareto svg circle.pt.focusable").first
+    point.focus()  # keyboard focus shows the values
+    page.locator(".tooltip", has_text="Russia").wait_for()
+    shot(page, "deals")
+    page.get_by_label("Parties on the axes (x, y)").select_option(index=1)
+    page.locator("#pareto svg[data-pair='ukraine,russia']").wait_for()
+    assert page.locator("#pareto svg text[data-axis=x]").text_content() == "utility of Ukraine"
+    unlabelled = page.evaluate("""[...document.querySelectorAll('input, select, textarea')]
+        .filter((e) => !e.labels.length && !e.getAttribute('aria-label')).length""")
+    assert unlabelled == 0
+    shot(page, "deals-swapped")
+    assert page.errors == []
+    assert page.dialogs == []
+
+
+SHIFT = "Kremlin shifts\n\nMoscow now demands Article 5-like guarantees for Kyiv."
+
+
+def test_a_reviewed_article_is_saved_as_a_new_version(server: str, page: Any) -> None:
+    """The article places Russia at the 0 end (Article 5-like guarantees) of the security
+    guarantees scale; geneva-2026 has it at 85: one proposal."""
+    import httpx
+
+    latest = httpx.get(server + "/api/scenarios/geneva-2026").json()["latest_version"]
+    page.goto(server + "/scenarios/geneva-2026")
+    page.get_by_role("link", name="Review news").click()
+    page.wait_for_url("**/scenarios/geneva-2026/review")
+    page.locator(f"#versions li[data-version='{latest}']").wait_for()
+    page.get_by_label("Article text").fill(SHIFT)
+    page.get_by_role("button", name="Find evidence").click()
+    card = page.locator(".card[data-proposal=p1]")
+    card.wait_for()
+    assert page.locator(".card").count() == 1
+    assert card.locator(".before").inner_text() == "85"
+    assert card.locator(".after").inner_text() == "0"
+    mark = page.locator("#article mark")
+    assert mark.inner_text() == "Moscow now demands Article 5-like guarantees for Kyiv."
+    card.get_by_label("Accept").check()
+    shot(page, "review")
+    page.get_by_role("button", name="Save as new version").click()
+    page.locator("#save-status", has_text=f"Saved as version {latest + 1}").wait_for()
+    page.locator(f"#versions li[data-version='{latest + 1}']").wait_for()
+    shot(page, "review-saved")
+    doc = httpx.get(server + "/api/scenarios/geneva-2026").json()
+    stance = next(s for s in doc["scenario"]["stances"]
+                  if (s["actor"], s["issue"]) == ("russia", "security-guarantees"))
+    assert (doc["version"], stance["position"]["value"]) == (latest + 1, 0.0)
+    assert page.errors == []
+
+
+def test_script_in_an_article_is_shown_as_text_and_never_runs(server: str, page: Any) -> None:
+    """The headline starts with a character outside the BMP (two UTF-16 units, one code
+    point): the highlight must still cover exactly the sentence the server found."""
+    script, img = "<script>alert(1)</script>", "<img src=x onerror=alert(1)>"
+    text = (f"🕊 {img}\n\nMoscow now demands Article 5-like guarantees for Kyiv {script}.\n\n"
+            f"Russia's envoy said {img} nothing.")
+    page.goto(server + "/scenarios/geneva-2026/review")
+    page.get_by_label("Article text").fill(text)
+    page.get_by_label("Publication date (optional)").fill("2026-02-18")
+    page.get_by_role("button", name="Find evidence").focus()
+    page.keyboard.press("Enter")  # the form works from the keyboard
+    page.locator(".card").first.wait_for()
+    assert page.locator("#article mark").inner_text() == (
+        f"Moscow now demands Article 5-like guarantees for Kyiv {script}.")
+    assert img in page.locator("#article").inner_text()
+    assert script in page.locator(".card q").first.inner_text()
+    assert page.locator("main img").count() == 0
+    assert page.locator("main script").count() == 0
+    shot(page, "review-hostile")
+    assert page.dialogs == []
+    assert page.errors == []

@@ -42,9 +42,9 @@ def create_app(store_path: str | Path | None, *, token: str | None = None,
     max_body_bytes : int, default 1 MiB
         Larger request bodies get ``413``.
     job_workers : int, default 2
-        Threads that run forecast jobs.
+        Threads that run jobs (forecasts, deal analyses).
     max_pending_jobs : int, default 32
-        Most forecast jobs queued or running at once (more get ``429``).
+        Most jobs queued or running at once (more get ``429``).
 
     Returns
     -------

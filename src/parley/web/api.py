@@ -12,7 +12,10 @@ endpoint                                  what it does
 ``POST /api/validate``                    check a scenario, listing every problem
 ``GET /api/models``                       list the forecasting models
 ``POST /api/forecasts``                   start a forecast job (``202``; poll the job)
+``POST /api/deals``                       start a deal analysis job (``202``; poll the job)
 ``GET /api/jobs``, ``/api/jobs/{id}``      the jobs of this server and their progress
+``POST /api/evidence``                    read an article: evidence records, proposals
+``POST /api/evidence/apply``              apply accepted proposals as the next version
 ``GET /api/runs``, ``/api/runs/{id}``      the run history in the store, one run's result
 ``GET /api/runs/compare?a=..&b=..``       two runs' outcomes issue by issue
 ``POST /api/login``, ``/api/logout``      set or clear the session cookie (token servers)
@@ -46,8 +49,13 @@ from parley.web.schemas import (
     NAME_PATTERN,
     SCENARIO_REF,
     CompareDoc,
+    DealsRequest,
     DeletedDoc,
     ErrorDoc,
+    EvidenceApplyRequest,
+    EvidenceDoc,
+    EvidenceRequest,
+    EvidenceSavedDoc,
     ForecastRequest,
     HealthDoc,
     JobDoc,
@@ -85,7 +93,9 @@ Responses = dict[int | str, dict[str, Any]]
 _404: Responses = {404: _err("No such scenario, version, job or run.")}
 _409: Responses = {409: _err("Conflict: the name exists, the edit started from an old "
                              "version, or the scenario is bundled (read-only).")}
-_429: Responses = {429: _err("Too many forecast jobs queued or running.")}
+_429: Responses = {429: _err("Too many jobs queued or running.")}
+_501: Responses = {501: _err("An optional part of parley is not installed (the message "
+                             "names the install command).")}
 _SCENARIO_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"$ref": SCENARIO_REF}},
     "application/yaml": {"schema": {"type": "string", "description":
@@ -263,6 +273,37 @@ def build_router() -> APIRouter:
         response.headers["location"] = f"/api/jobs/{job['id']}"
         return job
 
+    @router.post("/deals", status_code=202, response_model=JobDoc, responses=_404 | _429)
+    def start_deals(ctx: Ctx, request: DealsRequest, response: Response) -> dict[str, Any]:
+        """Start a deal analysis job (zones of agreement, Pareto frontier, Nash/KS points,
+        logrolls, what it would take); poll ``GET /api/jobs/{id}``. The result is also
+        recorded as a run of kind ``deals``."""
+        from parley.deals.report import MAX_PACKAGES
+
+        entry, _, scenario, _ = ctx.library.resolve(request.scenario, request.version)
+        problems: list[Problem] = []
+        actors = [a.id for a in scenario.actors]
+        for i, party in enumerate(request.parties or ()):
+            if party not in actors:
+                problems.append(Problem(f"parties[{i}]", "is not an actor of the scenario",
+                                        party, f"use some of {', '.join(actors)}"))
+            elif party in (request.parties or [])[:i]:
+                problems.append(Problem(f"parties[{i}]", "repeats a party", party,
+                                        "name each party once"))
+        size = request.grid_points ** len(scenario.issues)
+        if size > MAX_PACKAGES:
+            problems.append(Problem(
+                "grid_points", f"gives {size:,} packages ({request.grid_points} per issue on "
+                f"{len(scenario.issues)} issues), more than {MAX_PACKAGES:,}",
+                request.grid_points, "use fewer grid points"))
+        if problems:
+            raise InvalidRequestError(problems)
+        job = ctx.jobs.submit_deals(scenario, entry.version, {
+            "parties": request.parties, "loss": request.loss,
+            "grid_points": request.grid_points, "top": request.top})
+        response.headers["location"] = f"/api/jobs/{job['id']}"
+        return job
+
     @router.get("/jobs", response_model=JobListDoc)
     def list_jobs(ctx: Ctx) -> dict[str, Any]:
         """The jobs this server remembers, newest first."""
@@ -277,13 +318,56 @@ def build_router() -> APIRouter:
                                 "until the server stops)")
         return job
 
+    # -- evidence --------------------------------------------------------------------------
+    @router.post("/evidence", response_model=EvidenceDoc, responses=_404 | _501)
+    def read_article(ctx: Ctx, request: EvidenceRequest) -> dict[str, Any]:
+        """Read an article against a scenario version: the evidence records it holds and
+        the updates they support (saves nothing)."""
+        from parley.evidence import extract, propose
+        from parley.web.review import review_doc
+
+        entry, _, scenario, _ = ctx.library.resolve(request.scenario, request.version)
+        records = extract(request.text, scenario, published=request.published)
+        return {"scenario": entry.name, "version": entry.version,
+                "hash": entry.scenario_hash,
+                **review_doc(records, propose(records, scenario))}
+
+    @router.post("/evidence/apply", status_code=201, response_model=EvidenceSavedDoc,
+                 responses=_404 | _409 | _501)
+    def apply_article(ctx: Ctx, request: EvidenceApplyRequest, response: Response
+                      ) -> dict[str, Any]:
+        """Apply the accepted and edited proposals of an article and save the result as
+        the scenario's next version, citing the article as a new source."""
+        import hashlib
+
+        from parley.evidence import apply_proposals, article_source, extract, propose
+        from parley.web.review import decide
+
+        entry, _, scenario, _ = ctx.library.resolve(request.scenario, request.version)
+        records = extract(request.text, scenario, published=request.published)
+        chosen = decide(propose(records, scenario),
+                        [d.model_dump() for d in request.decisions])
+        source = article_source(request.text, published=request.published,
+                                source_id=request.source_id, url=request.url,
+                                sha256=hashlib.sha256(request.text.encode()).hexdigest())
+        new = apply_proposals(scenario, chosen, source)
+        saved = ctx.library.update(entry.name, new, base=entry.version)
+        found, entries, _, doc = ctx.library.resolve(entry.name, saved.version)
+        response.headers["location"] = f"/api/scenarios/{entry.name}/versions/{saved.version}"
+        cited = [s.id for s in new.sources if s.sha256 == source.sha256]
+        return {"applied": [p.id for p in chosen], "source": cited[0] if cited else source.id,
+                "saved": _scenario_doc(found, entries, doc)}
+
     # -- run history -----------------------------------------------------------------------
     @router.get("/runs", response_model=RunListDoc)
     def list_runs(ctx: Ctx,
                   scenario: Annotated[str | None, Query(max_length=120)] = None,
+                  kind: Annotated[str | None, Query(max_length=40, description=(
+                      "Only runs of this kind (forecast, deals...)."))] = None,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
         """Recorded runs, newest first, without their results."""
-        return {"runs": [_run_doc(r) for r in ctx.store.runs(limit=limit, scenario=scenario)]}
+        return {"runs": [_run_doc(r) for r in ctx.store.runs(limit=limit, scenario=scenario,
+                                                              kind=kind)]}
 
     @router.get("/runs/compare", response_model=CompareDoc, responses=_404)
     def compare_runs(ctx: Ctx, a: Annotated[str, Query(max_length=64)],

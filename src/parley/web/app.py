@@ -30,7 +30,8 @@ __all__ = ["build_app"]
 
 _DESCRIPTION = """\
 The HTTP API of parley: scenarios (bundled and saved, with versions), validation, forecast
-jobs and the run history. Request and response bodies are JSON; scenarios may also be sent as
+and deal-analysis jobs, reading news articles into proposed scenario updates, and the run
+history. Request and response bodies are JSON; scenarios may also be sent as
 YAML (`Content-Type: application/yaml`). Every error is a JSON document `{error, problems}`
 where each problem names the field, line, rule, value and fix.
 

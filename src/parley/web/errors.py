@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from parley.errors import ParleyError, Problem, ScenarioError, StoreError
+from parley.errors import MissingExtraError, ParleyError, Problem, ScenarioError, StoreError
 from parley.scenario import field_path
 from parley.store.scenarios import ScenarioConflictError
 from parley.web.security import security_headers
@@ -130,6 +130,8 @@ def _status_for(exc: ParleyError) -> int:
         return 409
     if isinstance(exc, JobQueueFullError):
         return 429
+    if isinstance(exc, MissingExtraError):
+        return 501
     return 422
 
 

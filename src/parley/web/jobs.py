@@ -1,12 +1,14 @@
-"""Background forecast jobs: a small thread pool and an in-memory job table per app.
+"""Background jobs (forecasts, deal analyses): a small thread pool and a job table per app.
 
-A job runs :func:`parley.forecast.run_forecasts` once per model, recording each model's run
-in the run store as it finishes, so its progress (models done of models asked for) can be
-polled. When every model is done, the job's result is the document of ``parley forecast
---json`` (without server paths). The job table lives in the app instance (nothing at
-module level) and keeps the latest :attr:`JobRunner.keep` jobs; at most
-:attr:`JobRunner.max_pending` jobs wait or run at once, more are refused
-(:class:`JobQueueFullError`), so a client cannot pile up unbounded work.
+A forecast job runs :func:`parley.forecast.run_forecasts` once per model, recording each
+model's run in the run store as it finishes, so its progress (models done of models asked
+for) can be polled. When every model is done, the job's result is the document of ``parley
+forecast --json`` (without server paths). A deals job runs
+:func:`parley.web.deals.deals_document` (one step) and records it as one run of kind
+``deals``. The job table lives in the app instance (nothing at module level) and keeps the
+latest :attr:`JobRunner.keep` jobs; at most :attr:`JobRunner.max_pending` jobs wait or run
+at once, more are refused (:class:`JobQueueFullError`), so a client cannot pile up unbounded
+work.
 """
 
 from __future__ import annotations
@@ -39,13 +41,15 @@ def _now() -> str:
 
 @dataclass
 class Job:
-    """One forecast job (mutable; read it through :meth:`JobRunner.get`)."""
+    """One job (mutable; read it through :meth:`JobRunner.get`)."""
 
     id: str
     scenario: Scenario
     version: int
     models: tuple[str, ...]
     seed: int | None
+    kind: str = "forecast"
+    parameters: dict[str, Any] = field(default_factory=dict)
     status: str = "queued"
     done: int = 0
     created_at: str = field(default_factory=_now)
@@ -58,18 +62,19 @@ class Job:
     def to_dict(self) -> dict[str, Any]:
         """The job as JSON (:class:`~parley.web.schemas.JobDoc`)."""
         return {
-            "id": self.id, "kind": "forecast", "status": self.status,
+            "id": self.id, "kind": self.kind, "status": self.status,
             "scenario": self.scenario.name, "version": self.version,
             "scenario_hash": self.scenario.content_hash(), "models": list(self.models),
-            "seed": self.seed, "done": self.done, "total": len(self.models),
+            "seed": self.seed, "done": self.done,
+            "total": len(self.models) if self.kind == "forecast" else 1,
             "created_at": self.created_at, "started_at": self.started_at,
             "finished_at": self.finished_at, "error": self.error, "runs": list(self.runs),
-            "result": self.result,
+            "parameters": dict(self.parameters), "result": self.result,
         }
 
 
 class JobRunner:
-    """Run forecast jobs in background threads and keep their state.
+    """Run jobs in background threads and keep their state.
 
     Parameters
     ----------
@@ -102,13 +107,29 @@ class JobRunner:
         JobQueueFullError
             If :attr:`max_pending` jobs are already queued or running.
         """
-        job = Job(id=f"job-{secrets.token_hex(8)}", scenario=scenario, version=version,
-                  models=models, seed=seed)
+        return self._queue(Job(id=f"job-{secrets.token_hex(8)}", scenario=scenario,
+                               version=version, models=models, seed=seed))
+
+    def submit_deals(self, scenario: Scenario, version: int, parameters: dict[str, Any]
+                     ) -> dict[str, Any]:
+        """Queue a deal analysis (``parameters``: those of
+        :func:`parley.web.deals.deals_document`) and return its state.
+
+        Raises
+        ------
+        JobQueueFullError
+            If :attr:`max_pending` jobs are already queued or running.
+        """
+        return self._queue(Job(id=f"job-{secrets.token_hex(8)}", scenario=scenario,
+                               version=version, models=(), seed=None, kind="deals",
+                               parameters=dict(parameters)))
+
+    def _queue(self, job: Job) -> dict[str, Any]:
         with self._lock:
             pending = sum(j.status in ("queued", "running") for j in self._jobs.values())
             if pending >= self.max_pending:
                 raise JobQueueFullError(
-                    f"{pending} forecast jobs are queued or running, the most this server "
+                    f"{pending} jobs are queued or running, the most this server "
                     "takes. Fix: wait for some to finish and try again")
             self._jobs[job.id] = job
             self._forget_old()
@@ -138,39 +159,59 @@ class JobRunner:
             del self._jobs[job_id]
 
     def _run(self, job: Job) -> None:
-        from parley.forecast import ForecastRun, run_forecasts
-        from parley.report import forecast_rows
-
         with self._lock:
             job.status, job.started_at = "running", _now()
-        forecasts: list[Any] = []
-        records: list[Any] = []
         result: dict[str, Any] | None = None
         error: str | None = None
         try:
-            for model in job.models:
-                one = run_forecasts(job.scenario, models=[model], seed=job.seed,
-                                    store=self.store_path)
-                forecasts += one.forecasts
-                records += one.runs
-                with self._lock:
-                    job.done += 1
-                    job.runs += [r.id for r in one.runs]
-            whole = ForecastRun(scenario=job.scenario, forecasts=tuple(forecasts),
-                                rows=forecast_rows(job.scenario, forecasts),
-                                runs=tuple(records), seed=job.seed)
-            result = whole.to_dict()
-            result.pop("store", None)  # server paths stay on the server
-            result.pop("report", None)
+            result = self._deals(job) if job.kind == "deals" else self._forecast(job)
         except StoreError as err:
-            _LOG.error("forecast job %s could not record its runs: %s", job.id, err)
+            _LOG.error("%s job %s could not record its runs: %s", job.kind, job.id, err)
             error = "the run store could not be written; see the server log"
         except ParleyError as err:
             error = str(err)
         except Exception:
-            _LOG.exception("forecast job %s failed", job.id)
-            error = "the forecast failed unexpectedly; see the server log"
+            _LOG.exception("%s job %s failed", job.kind, job.id)
+            error = f"the {job.kind} job failed unexpectedly; see the server log"
         with self._lock:
             job.result, job.error = result, error
             job.status = "failed" if error is not None else "done"
             job.finished_at = _now()
+
+    def _forecast(self, job: Job) -> dict[str, Any]:
+        from parley.forecast import ForecastRun, run_forecasts
+        from parley.report import forecast_rows
+
+        forecasts: list[Any] = []
+        records: list[Any] = []
+        for model in job.models:
+            one = run_forecasts(job.scenario, models=[model], seed=job.seed,
+                                store=self.store_path)
+            forecasts += one.forecasts
+            records += one.runs
+            with self._lock:
+                job.done += 1
+                job.runs += [r.id for r in one.runs]
+        whole = ForecastRun(scenario=job.scenario, forecasts=tuple(forecasts),
+                            rows=forecast_rows(job.scenario, forecasts),
+                            runs=tuple(records), seed=job.seed)
+        result = whole.to_dict()
+        result.pop("store", None)  # server paths stay on the server
+        result.pop("report", None)
+        return result
+
+    def _deals(self, job: Job) -> dict[str, Any]:
+        from parley.store import RunStore
+        from parley.web.deals import deals_document
+
+        started = datetime.now(UTC)
+        doc = deals_document(job.scenario, **job.parameters)
+        finished = datetime.now(UTC)
+        with RunStore(self.store_path) as store:
+            record = store.record_run(kind="deals", scenario=job.scenario, model=None,
+                                      parameters=job.parameters, seed=None, result=doc,
+                                      started_at=started, finished_at=finished)
+        with self._lock:
+            job.done = 1
+            job.runs.append(record.id)
+        return doc

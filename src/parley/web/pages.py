@@ -60,6 +60,14 @@ def build_pages() -> APIRouter:
     def forecast(ctx: Ctx, name: Annotated[str, Path(max_length=120)]) -> HTMLResponse:
         return scenario_page(ctx, name, "forecast.html", "forecast.js", "Forecast: ")
 
+    @router.get("/scenarios/{name}/deals", response_class=HTMLResponse)
+    def deals(ctx: Ctx, name: Annotated[str, Path(max_length=120)]) -> HTMLResponse:
+        return scenario_page(ctx, name, "deals.html", "deals.js", "Deals: ")
+
+    @router.get("/scenarios/{name}/review", response_class=HTMLResponse)
+    def review(ctx: Ctx, name: Annotated[str, Path(max_length=120)]) -> HTMLResponse:
+        return scenario_page(ctx, name, "review.html", "review.js", "Review news: ")
+
     @router.get("/runs", response_class=HTMLResponse)
     def runs(ctx: Ctx) -> HTMLResponse:
         return _page(ctx, "runs.html", title="Run history", script="runs.js")

@@ -8,16 +8,25 @@ bodies are the native scenario format, whose schema :func:`scenario_components` 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import datetime as dt
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "MAX_ARTICLE_CHARS",
     "NAME_PATTERN",
     "SCENARIO_REF",
     "CompareDoc",
+    "DealsRequest",
+    "DecisionDoc",
     "DeletedDoc",
     "ErrorDoc",
+    "EvidenceApplyRequest",
+    "EvidenceDoc",
+    "EvidenceRecordDoc",
+    "EvidenceRequest",
+    "EvidenceSavedDoc",
     "ForecastRequest",
     "HealthDoc",
     "IssueDiffDoc",
@@ -28,6 +37,7 @@ __all__ = [
     "ModelDoc",
     "ModelListDoc",
     "ProblemDoc",
+    "ProposalDoc",
     "RunDoc",
     "RunListDoc",
     "ScenarioDoc",
@@ -41,6 +51,9 @@ __all__ = [
 
 #: Names the library stores: letters, digits, ``.``, ``_`` and ``-``; they appear in URLs.
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$"
+
+#: Longest article the evidence endpoints read (characters).
+MAX_ARTICLE_CHARS = 100_000
 
 #: Where the scenario schema lives in the OpenAPI document.
 SCENARIO_REF = "#/components/schemas/scenario.Scenario"
@@ -162,11 +175,32 @@ class ForecastRequest(_Doc):
     seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
 
 
+class DealsRequest(_Doc):
+    """Start a deal analysis (:func:`parley.deals.analyse_deals` on the grid of packages)."""
+
+    scenario: str = Field(pattern=NAME_PATTERN, max_length=120)
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                description="Default: the latest version.")
+    parties: list[Annotated[str, Field(max_length=120)]] | None = Field(
+        default=None, min_length=2, max_length=50,
+        description="Actor ids to treat as parties (default: the actors whose role is "
+                    "'party').")
+    loss: Literal["linear", "quadratic"] = Field(
+        default="linear", description="Loss shape of the utilities: linear (risk neutral) "
+                                      "or quadratic (risk averse).")
+    grid_points: int = Field(default=11, ge=2, le=101,
+                             description="Points per issue of the package grid (the space "
+                                         "has grid_points ** issues packages).")
+    top: int = Field(default=10, ge=0, le=100, description="How many deals to list.")
+
+
 class JobDoc(_Doc):
-    """A background job and, once done, its result (the document of parley forecast --json)."""
+    """A background job and, once done, its result: the document of ``parley forecast
+    --json`` (kind ``forecast``) or of ``parley deals --json`` with the chart's points
+    (kind ``deals``)."""
 
     id: str
-    kind: Literal["forecast"]
+    kind: Literal["forecast", "deals"]
     status: Literal["queued", "running", "done", "failed"]
     scenario: str
     version: int
@@ -180,6 +214,8 @@ class JobDoc(_Doc):
     finished_at: str | None
     error: str | None
     runs: list[str] = Field(description="Ids of the runs recorded in the store.")
+    parameters: dict[str, Any] = Field(default_factory=dict,
+                                       description="The analysis parameters (deals jobs).")
     result: dict[str, Any] | None
 
 
@@ -219,6 +255,96 @@ class CompareDoc(_Doc):
     a: RunDoc
     b: RunDoc
     issues: list[IssueDiffDoc]
+
+
+class EvidenceRequest(_Doc):
+    """Read an article about a scenario's talks: its evidence records and proposed updates."""
+
+    scenario: str = Field(pattern=NAME_PATTERN, max_length=120)
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                description="Default: the latest version.")
+    text: str = Field(min_length=1, max_length=MAX_ARTICLE_CHARS,
+                      description="The article: the headline on the first line, then "
+                                  "paragraphs separated by blank lines.")
+    published: dt.date | None = Field(
+        default=None, description="Publication date; 'on Tuesday' and 'in January' are "
+                                  "resolved against it.")
+
+
+class EvidenceRecordDoc(BaseModel):
+    """One thing a sentence says (:class:`parley.evidence.EvidenceRecord`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: str
+    sentence: str
+    span: list[int] = Field(description="Start and end of the sentence in the text, in "
+                                        "characters (Unicode code points).")
+    rule: str
+    confidence: float
+    actor: str | None = None
+    issue: str | None = None
+    value: float | None = None
+    status: str | None = None
+
+
+class ProposalDoc(_Doc):
+    """A proposed update (:class:`parley.evidence.Proposal`); ``records`` are indices into
+    the answer's ``records``."""
+
+    id: str
+    action: Literal["set", "add_evidence", "add_stance", "add_event", "add_round",
+                    "add_session", "flag"]
+    field: str
+    old: Any = None
+    new: Any = None
+    conflict: bool
+    conflicts: list[str]
+    note: str
+    records: list[int]
+
+
+class EvidenceDoc(_Doc):
+    scenario: str
+    version: int = Field(description="The version the proposals apply to.")
+    hash: str
+    records: list[EvidenceRecordDoc]
+    proposals: list[ProposalDoc]
+
+
+class DecisionDoc(_Doc):
+    """What the analyst decided about one proposal."""
+
+    id: str = Field(max_length=20, description="The proposal's id (p1, p2...).")
+    decision: Literal["accept", "edit", "reject"]
+    new: Any = Field(default=None, description=(
+        "For 'edit': a number for 'set' and 'flag'; {position, salience} for 'add_stance'; "
+        "{description} for 'add_event' and 'add_session'; {name} for 'add_round'."))
+
+
+class EvidenceApplyRequest(_Doc):
+    """Apply the accepted (and edited) proposals of an article and save the next version.
+
+    The server reads the article again against ``version`` (the rules are deterministic),
+    so the proposal ids are those ``POST /api/evidence`` gave for the same text and version.
+    """
+
+    scenario: str = Field(pattern=NAME_PATTERN, max_length=120)
+    version: int = Field(ge=1, le=2**31 - 1, description="The version reviewed; it must "
+                                                         "still be the latest (else 409).")
+    text: str = Field(min_length=1, max_length=MAX_ARTICLE_CHARS)
+    published: dt.date | None = None
+    url: str = Field(default="", max_length=2000, description="Where the article was found.")
+    source_id: str | None = Field(default=None, pattern=NAME_PATTERN, max_length=120,
+                                  description="Id of its 'sources' entry (default: from "
+                                              "its title and date).")
+    decisions: list[DecisionDoc] = Field(min_length=1, max_length=1000)
+
+
+class EvidenceSavedDoc(_Doc):
+    applied: list[str] = Field(description="Ids of the proposals applied.")
+    source: str = Field(description="The id of the article's 'sources' entry.")
+    saved: ScenarioDoc
 
 
 class LoginRequest(_Doc):

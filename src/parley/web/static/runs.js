@@ -27,7 +27,7 @@ async function loadRuns() {
       el("td", {}, el("input", { type: "radio", name: "b", value: r.id, "aria-label": `Run B: ${label}`, checked: i === 0 })),
       el("td", {}, r.started_at.slice(0, 19).replace("T", " ")),
       el("td", {}, r.scenario_name, el("span", { class: "range" }, r.scenario_hash.slice(0, 12))),
-      el("td", {}, r.model || "–"), el("td", {}, r.seed === null ? "–" : String(r.seed)),
+      el("td", {}, r.model || `(${r.kind})`), el("td", {}, r.seed === null ? "–" : String(r.seed)),
       el("td", { class: "num" }, fmt(r.duration_s, 3)), el("td", {}, r.status),
       el("td", {}, el("code", {}, r.id))));
   });

@@ -168,6 +168,8 @@ function render() {
   clear(saveStatus);
   clear(saveProblems);
   document.getElementById("forecast-link").setAttribute("href", scenarioUrl(name, "/forecast"));
+  document.getElementById("deals-link").setAttribute("href", scenarioUrl(name, "/deals"));
+  document.getElementById("review-link").setAttribute("href", scenarioUrl(name, "/review"));
   deleteButton.hidden = !meta.deletable;
   deleteButton.textContent = meta.bundled ? "Delete my versions (back to the bundled one)" : "Delete this scenario";
   delete deleteButton.dataset.armed;

@@ -17,7 +17,9 @@ async function loadList() {
       el("td", {}, el("span", { class: `badge ${s.origin}` }, origin)),
       el("td", { class: "num" }, s.actors),
       el("td", { class: "num" }, s.issues),
-      el("td", {}, el("a", { href: scenarioUrl(s.name, "/forecast") }, "Forecast"))));
+      el("td", {}, el("a", { href: scenarioUrl(s.name, "/forecast") }, "Forecast"), " · ",
+        el("a", { href: scenarioUrl(s.name, "/deals") }, "Deals"), " · ",
+        el("a", { href: scenarioUrl(s.name, "/review") }, "Review news"))));
   }
 }
 
