@@ -156,7 +156,8 @@ def _sweep(rows: FloatArray, tol: float) -> BoolArray:
     return keep
 
 
-def nondominated(values: FloatArray, *, tol: float = 0.0) -> IntArray:
+def nondominated(values: FloatArray, *, tol: float = 0.0, decimals: int | None = 12,
+                 ) -> IntArray:
     """Indices of the rows that no other row dominates (every objective maximised).
 
     Parameters
@@ -166,6 +167,10 @@ def nondominated(values: FloatArray, *, tol: float = 0.0) -> IntArray:
     tol : float
         0 for exact dominance. A positive value removes a row only when another is ``>=``
         everywhere and more than ``tol`` larger somewhere.
+    decimals : int or None
+        Compare values rounded to this many decimals, so that utilities equal in exact
+        arithmetic but summed in another order (0.8475 against 0.8474999999999999) count
+        as equal ties; ``None`` compares the floats as they are.
 
     Returns
     -------
@@ -175,6 +180,8 @@ def nondominated(values: FloatArray, *, tol: float = 0.0) -> IntArray:
     v = np.asarray(values, dtype=float)
     if v.ndim != 2:
         raise ValueError(f"values must be a 2-D array (K, n); got shape {v.shape}")
+    if decimals is not None:
+        v = np.round(v, decimals)
     k, n = v.shape
     if k == 0 or n == 0:
         return np.arange(k, dtype=np.int64)
@@ -313,6 +320,7 @@ def _scan(prefs: Preferences, space: DiscreteSpace, deals_only: bool,
             u, idx = u[ok], idx[ok]
         if idx.size == 0:
             continue
+        u = np.round(u, 12)  # float ties stay ties, as in nondominated()
         local = nondominated(u)
         u, idx = u[local], idx[local]
         if front_i.size:
