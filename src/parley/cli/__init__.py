@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from parley.cli import backtest, core, deals, evidence, simulate, web
+from parley.cli import backtest, core, deals, ensemble, evidence, simulate, web
 
 __all__ = ["app", "main"]
 
@@ -28,6 +28,9 @@ for _command in (core.forecast, core.scenarios, core.show, core.validate, core.c
 app.command()(deals.deals)
 app.command("adjusted-winner")(deals.adjusted_winner)
 app.command()(simulate.simulate)
+app.command()(ensemble.ensemble)
+app.command()(ensemble.sensitivity)
+app.command()(ensemble.whatif)
 app.command()(evidence.evidence)
 app.command()(web.serve)
 app.add_typer(backtest.app, name="backtest")

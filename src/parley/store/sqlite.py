@@ -6,7 +6,7 @@ see exactly which scenario, model, parameters, seed and parley version produced 
 
 Layout
 ------
-The store is one SQLite database (standard library :mod:`sqlite3`) with four tables:
+The store is one SQLite database (standard library :mod:`sqlite3`) with five tables:
 
 ``scenarios(hash, name, content, created_at)``
     Each scenario once, keyed by :meth:`Scenario.content_hash
@@ -24,6 +24,11 @@ The store is one SQLite database (standard library :mod:`sqlite3`) with four tab
     Named, numbered versions of the scenarios that users save (the web dashboard's
     library, :mod:`parley.store.scenarios`): each row points at a stored scenario whose
     ``version`` field equals ``version``.
+``ensemble_chunks(run_id, chunk, seed, draws, content, created_at)`` (schema version 3)
+    The completed chunks of an ensemble run, keyed by run and chunk index: the chunk's seed
+    (JSON: entropy and spawn key), its number of draws and its results (numpy ``.npz``
+    bytes, no pickles), written as each chunk finishes so that an interrupted ensemble
+    resumes without redoing them (:mod:`parley.store.chunks`); deleted with their run.
 
 JSON has no ``nan`` or infinity: non-finite floats in parameters and results are stored as
 ``null`` (``None``), as :meth:`Forecast.to_dict <parley.models.base.Forecast.to_dict>` does.
@@ -160,6 +165,17 @@ CREATE TABLE scenario_versions (
     scenario_hash TEXT NOT NULL REFERENCES scenarios (hash),
     created_at TEXT NOT NULL,
     PRIMARY KEY (name, version)
+);
+"""),
+    (3, """
+CREATE TABLE ensemble_chunks (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    chunk INTEGER NOT NULL CHECK (chunk >= 0),
+    seed TEXT NOT NULL,
+    draws INTEGER NOT NULL CHECK (draws >= 0),
+    content BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, chunk)
 );
 """),
 )
