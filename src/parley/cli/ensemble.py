@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 __all__ = ["ensemble", "sensitivity", "whatif"]
 
 ModelOpt = Annotated[str, typer.Option(
-    "--model", "-m", help="Registered model to run on every draw (see 'parley models').")]
+    "--model", "-m", help="Registered model to run on every draw (see 'parley models'), or "
+                          "simulate[:alternating|:single-text] for the negotiation simulation.")]
 SeedOpt = Annotated[int | None, typer.Option(
     help="Master seed (default: a fresh one, printed and recorded).")]
 ExecutorOpt = Annotated[str, typer.Option(

@@ -50,6 +50,7 @@ __all__ = [
     "ArrayKernel",
     "Kernel",
     "LoopKernel",
+    "NegotiationSimulation",
     "Outcomes",
     "Settlement",
     "Simulation",
@@ -407,6 +408,48 @@ class SimulationKernel:
         return Outcomes(out, agreed, np.where(agreed, rnd, np.nan))
 
 
+@dataclass(frozen=True)
+class NegotiationSimulation:
+    """The negotiation simulation (:func:`parley.negotiation.simulate`) as a :class:`Simulation`.
+
+    Each draw simulates the talks on its realisation of the scenario; an issue's outcome is
+    its agreed value, ``nan`` if it was not agreed.
+
+    Parameters
+    ----------
+    protocol : {'alternating', 'single-text'}
+        The protocol of the plenaries.
+    steps : int
+        Rounds of offers per session.
+    grid_points : int
+        Grid points per issue of the package space.
+    """
+
+    protocol: str = "alternating"
+    steps: int = 10
+    grid_points: int = 11
+
+    @property
+    def name(self) -> str:
+        """``simulate:<protocol>``."""
+        return f"simulate:{self.protocol}"
+
+    def __call__(self, scenario: Scenario, *, rng: np.random.Generator) -> Settlement:
+        """Simulate one realisation of the talks."""
+        from parley.negotiation import simulate
+
+        result = simulate(scenario, protocol=self.protocol, seed=rng, steps=self.steps,
+                          grid_points=self.grid_points)
+        issues = {row["issue"]: row for row in result.to_dict()["issues"]}
+        rows = [issues[i.id] for i in scenario.issues]
+        agreed = np.array([r["status"] == "agreed" for r in rows])
+        outcome = np.array([r["value"] if r["value"] is not None else np.nan for r in rows],
+                           dtype=float)
+        rnd = np.array([r["round"] if r["round"] is not None else np.nan for r in rows],
+                       dtype=float)
+        return Settlement(outcome, agreed, rnd)
+
+
 def kernel_for(model: str | Model | Kernel, scenario: Scenario,
                parameters: Mapping[str, Any] | None = None) -> Kernel:
     """The kernel that runs ``model`` on draws of ``scenario``.
@@ -427,9 +470,17 @@ def kernel_for(model: str | Model | Kernel, scenario: Scenario,
     >>> s = load("two-party-ceasefire")
     >>> type(kernel_for("compromise", s)).__name__, type(kernel_for("exchange", s)).__name__
     ('ArrayKernel', 'LoopKernel')
+    >>> kernel_for("simulate:single-text", s).name
+    'simulate:single-text'
+
+    ``simulate`` (or ``simulate:<protocol>``) runs the negotiation simulation on each draw.
     """
     if isinstance(model, ArrayKernel | LoopKernel | SimulationKernel):
         return model
+    if isinstance(model, str) and model.split(":")[0] == "simulate":
+        protocol = model.partition(":")[2] or "alternating"
+        sim = NegotiationSimulation(protocol=protocol, **dict(parameters or {}))
+        return SimulationKernel(sim, scenario, {"protocol": protocol, **dict(parameters or {})})
     if isinstance(model, str):
         model = get_model(model, **dict(parameters or {}))
     elif parameters:
