@@ -42,6 +42,13 @@ loss budget (for ``"closest"``, through a running minimum of the distance). A sp
 :math:`10^6` packages costs two lists of about :math:`10^3` combinations per offer, not
 :math:`10^6` utilities. Sums are compared with a tolerance of :data:`TOL`.
 
+**Small spaces.** The halves, and for ``"closest"`` the distances to each set of reference
+offers, are built once and cached; when one half has at most :data:`SMALL_HALF` combinations
+the search over it runs in plain Python on those cached lists (numpy's per-call overhead
+dominates on arrays this small). Both paths make the same floating-point operations in the
+same order, so they pick the same package. :meth:`OfferSpace.utilities_of` gives a package's
+utilities as Python floats (memoised), the numbers of :meth:`OfferSpace.utilities`.
+
 References
 ----------
 .. [1] Faratin, P., Sierra, C. and Jennings, N. R. (2002). Using similarity criteria to make
@@ -71,6 +78,7 @@ the tie goes to the lower package number, (0, 50):
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -81,17 +89,22 @@ from numpy.typing import NDArray
 from parley.deals.space import DiscreteSpace
 from parley.deals.utility import Preferences, finish_utilities
 
-__all__ = ["POLICIES", "TOL", "OfferPolicy", "OfferSpace", "find_offer"]
+__all__ = ["POLICIES", "SMALL_HALF", "TOL", "OfferPolicy", "OfferSpace", "Package", "find_offer",
+           "offer_package", "reference_key"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 OfferPolicy = Literal["closest", "lowest"]
+#: A package as the value index of each issue (plain ints; hashable, cheap to compare).
+Package = tuple[int, ...]
 #: The offer policies :func:`find_offer` knows.
 POLICIES: tuple[OfferPolicy, ...] = ("closest", "lowest")
 #: Tolerance on sums of losses (budgets and ties).
 TOL = 1e-9
 _QUANT = 1e9  # distances and losses are compared on a grid of 1e-9
+#: Largest outer half searched in plain Python rather than numpy (same result either way).
+SMALL_HALF = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,7 +132,14 @@ class OfferSpace:
     labels: tuple[tuple[str, ...], ...] = ()
     _cache: dict[tuple[int, tuple[bytes, ...]], _Halves] = field(
         default_factory=dict, repr=False)
-    _ucache: dict[tuple[int, ...], FloatArray] = field(default_factory=dict, repr=False)
+    _ucache: dict[Package, tuple[float, ...]] = field(default_factory=dict, repr=False)
+    _rows: tuple[tuple[tuple[float, ...], ...], ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        # the loss tables as Python floats: rows[j][k][i] == loss[j][k, i]
+        rows = tuple(tuple(tuple(r) for r in np.asarray(t, dtype=float).tolist())
+                     for t in self.loss)
+        object.__setattr__(self, "_rows", rows)
 
     @classmethod
     def build(cls, prefs: Preferences, space: DiscreteSpace) -> OfferSpace:
@@ -150,20 +170,31 @@ class OfferSpace:
         """Values of a package given by its value indices ``(m,)``."""
         return np.array([v[d] for v, d in zip(self.values, digits, strict=True)], dtype=float)
 
-    def utilities(self, digits: IntArray) -> FloatArray:
+    def utilities(self, digits: IntArray | Sequence[int]) -> FloatArray:
         """Every party's utility of one package, ``(n,)`` (issues summed in order)."""
-        key = tuple(int(d) for d in digits)
-        hit = self._ucache.get(key)
+        return np.array(self.utilities_of(tuple(int(d) for d in digits)), dtype=float)
+
+    def utilities_of(self, package: Package) -> tuple[float, ...]:
+        """:meth:`utilities` of a package of plain ints, as Python floats (memoised).
+
+        The same sums in the same order as :meth:`utilities_many` (``0 + l_1 + ... + l_m``,
+        then ``1 - loss`` clipped to [0, 1]), so the same numbers to the last bit.
+        """
+        hit = self._ucache.get(package)
         if hit is None:
             if len(self._ucache) > 100_000:
                 self._ucache.clear()
-            loss = np.zeros(self.n_parties)
-            for j, d in enumerate(key):
-                loss = loss + self.loss[j][d]
-            hit = finish_utilities(loss)
-            hit.setflags(write=False)
-            self._ucache[key] = hit
+            loss = [0.0] * self.n_parties
+            for row, d in zip(self._rows, package, strict=True):
+                loss = [a + b for a, b in zip(loss, row[d], strict=True)]
+            hit = tuple(min(max(1.0 - x, 0.0), 1.0) for x in loss)
+            self._ucache[package] = hit
         return hit
+
+    @property
+    def loss_rows(self) -> tuple[tuple[tuple[float, ...], ...], ...]:
+        """The loss tables as Python floats: ``loss_rows[j][k][i] == loss[j][k, i]``."""
+        return self._rows
 
     def utilities_many(self, digits: IntArray) -> FloatArray:
         """Utilities of many packages ``(K, m)`` -> ``(K, n)``."""
@@ -222,11 +253,38 @@ class _Half:
 
 
 @dataclass(frozen=True, eq=False)
+class _Reach:
+    """For one set of reference offers: the distances ``"closest"`` needs, quantised.
+
+    ``qd_a`` (per sorted entry of half *a*) and ``qd_b`` (half *b*) are the distance sums on
+    the grid of 1e-9; ``run_pos[p]`` is the position of the nearest entry of *b* among its
+    first ``p + 1`` (the one with the smaller loss among equally near ones). The lists are
+    the same numbers as Python ints, for the small-half search (empty for a large half).
+    """
+
+    qd_a: IntArray
+    qd_b: IntArray
+    run_pos: IntArray
+    qd_a_list: list[int]
+    qd_b_list: list[int]
+    run_pos_list: list[int]
+
+
+@dataclass(frozen=True, eq=False)
 class _Halves:
     a: _Half
     b: _Half
     min_loss: float
     allowed: tuple[IntArray, ...]
+    # the same data as Python lists, for the small-half search and for building packages
+    loss_a: list[float] = field(default_factory=list, repr=False)
+    loss_b: list[float] = field(default_factory=list, repr=False)
+    order_a: list[int] = field(default_factory=list, repr=False)
+    order_b: list[int] = field(default_factory=list, repr=False)
+    allowed_lists: tuple[list[int], ...] = ()
+    _reach: dict[tuple[Package, ...], _Reach] = field(default_factory=dict, repr=False)
+    _packages: dict[int, Package] = field(default_factory=dict, repr=False)
+    _lowest: dict[float, Package] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, losses: Sequence[FloatArray], allowed: Sequence[IntArray]) -> _Halves:
@@ -240,17 +298,60 @@ class _Halves:
         a = _Half.build(range(best_split), losses[:best_split])
         b = _Half.build(range(best_split, m), losses[best_split:])
         min_loss = float(a.loss_sorted[0] + b.loss_sorted[0])
-        return cls(a, b, min_loss, tuple(np.asarray(x, dtype=np.int64) for x in allowed))
+        arrays = tuple(np.asarray(x, dtype=np.int64) for x in allowed)
+        return cls(a, b, min_loss, arrays, a.loss_sorted.tolist(), b.loss_sorted.tolist(),
+                   a.order.tolist(), b.order.tolist(), tuple(x.tolist() for x in arrays))
 
     def digits(self, combo_a: int, combo_b: int) -> IntArray:
         """Value indices ``(m,)`` of the package made of two half combinations."""
+        return np.asarray(self.package(combo_a, combo_b), dtype=np.int64)
+
+    def package(self, combo_a: int, combo_b: int) -> Package:
+        """:meth:`digits` as a tuple of ints (C order inside each half)."""
+        return self.package_at(combo_a * len(self.order_b) + combo_b)
+
+    def package_at(self, combo: int) -> Package:
+        """The package of combination number ``combo_a * n_b + combo_b`` (memoised)."""
+        hit = self._packages.get(combo)
+        if hit is not None:
+            return hit
+        if len(self._packages) > 100_000:
+            self._packages.clear()
+        combo_a, combo_b = divmod(combo, len(self.order_b))
         out: list[int] = []
-        for half, combo in ((self.a, combo_a), (self.b, combo_b)):
-            if half.issues:
-                local = np.unravel_index(combo, half.shape)
-                out.extend(int(self.allowed[j][int(k)])
-                           for j, k in zip(half.issues, local, strict=True))
-        return np.asarray(out, dtype=np.int64)
+        for half, rest in ((self.a, combo_a), (self.b, combo_b)):
+            local: list[int] = []
+            for size in reversed(half.shape):
+                rest, k = divmod(rest, size)
+                local.append(k)
+            local.reverse()
+            out.extend(self.allowed_lists[j][k] for j, k in zip(half.issues, local, strict=True))
+        hit = self._packages[combo] = tuple(out)
+        return hit
+
+    def reach(self, space: OfferSpace, reference: tuple[Package, ...]) -> _Reach:
+        """The cached distances to ``reference`` (value indices of the others' offers)."""
+        hit = self._reach.get(reference)
+        if hit is None:
+            if len(self._reach) > 64:
+                self._reach.clear()
+            ref = np.asarray(reference, dtype=np.int64) if reference else None
+            cols = _distance_columns(space, self.allowed, ref)
+            a, b = self.a, self.b
+            n_b = int(b.order.size)
+            dist_a = a.combo_sums(cols[: len(a.issues)])[a.order]
+            dist_b = b.combo_sums(cols[len(a.issues):])[b.order]
+            qd_a = np.round(dist_a * _QUANT).astype(np.int64)
+            qd_b = np.round(dist_b * _QUANT).astype(np.int64)
+            # running minimum of (distance, position): the nearest partner within each loss
+            # prefix, the one with the smaller loss (earlier position) among equally near ones
+            run = np.minimum.accumulate(qd_b * n_b + np.arange(n_b, dtype=np.int64))
+            run_pos = run % n_b
+            small = len(self.loss_a) <= SMALL_HALF
+            hit = _Reach(qd_a, qd_b, run_pos, qd_a.tolist() if small else [],
+                         qd_b.tolist() if small else [], run_pos.tolist() if small else [])
+            self._reach[reference] = hit
+        return hit
 
 
 def _distance_columns(space: OfferSpace, allowed: Sequence[IntArray],
@@ -265,6 +366,16 @@ def _distance_columns(space: OfferSpace, allowed: Sequence[IntArray],
         ref = space.values[j][reference[:, j]]
         cols.append(np.abs(v[:, None] - ref[None, :]).sum(axis=1) / space.span[j])
     return cols
+
+
+def reference_key(reference: IntArray | Sequence[Sequence[int]] | None) -> tuple[Package, ...]:
+    """Reference offers ``(R, m)`` as a tuple of packages (``()`` for none)."""
+    if reference is None:
+        return ()
+    rows = np.asarray(reference, dtype=np.int64)
+    if rows.size == 0:
+        return ()
+    return tuple(tuple(r) for r in rows.reshape(-1, rows.shape[-1]).tolist())
 
 
 def find_offer(space: OfferSpace, party: int, target: float, allowed: Sequence[IntArray],
@@ -295,15 +406,37 @@ def find_offer(space: OfferSpace, party: int, target: float, allowed: Sequence[I
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {POLICIES}; got {policy!r}")
     h = space.halves(party, allowed)
+    ref = reference_key(reference) if policy == "closest" else ()
+    return np.asarray(offer_package(space, h, target, ref, policy), dtype=np.int64)
+
+
+def offer_package(space: OfferSpace, halves: _Halves, target: float,
+                  reference: tuple[Package, ...] = (), policy: OfferPolicy = "closest",
+                  ) -> Package:
+    """:func:`find_offer` on prepared halves (:meth:`OfferSpace.halves`), as a tuple.
+
+    ``reference`` holds the others' latest offers as packages (``()``: none).
+    """
     budget = 1.0 - target
-    if budget < h.min_loss - TOL:  # unreachable: offer the best package
-        budget = h.min_loss
+    if budget < halves.min_loss - TOL:  # unreachable: offer the best package
+        budget = halves.min_loss
     if policy == "lowest":
-        return _lowest(h, budget)
-    return _closest(h, budget, _distance_columns(space, h.allowed, reference))
+        # the package depends on the budget only: memoised (a hard-liner, or a party at its
+        # walk-away utility, asks for the same budget again and again)
+        hit = halves._lowest.get(budget)
+        if hit is None:
+            if len(halves._lowest) > 4096:
+                halves._lowest.clear()
+            hit = halves._lowest[budget] = (
+                _lowest_small(halves, budget) if len(halves.loss_a) <= SMALL_HALF
+                else _lowest(halves, budget))
+        return hit
+    if policy == "closest":
+        return _closest(halves, budget, halves.reach(space, reference))
+    raise ValueError(f"policy must be one of {POLICIES}; got {policy!r}")
 
 
-def _lowest(h: _Halves, budget: float) -> IntArray:
+def _lowest(h: _Halves, budget: float) -> Package:
     a, b = h.a, h.b
     loss_a = a.loss_sorted
     pos = np.searchsorted(b.loss_sorted, budget - loss_a + TOL, side="right") - 1
@@ -317,25 +450,56 @@ def _lowest(h: _Halves, budget: float) -> IntArray:
     combos_b = b.order[pos[cand]]
     n_b = int(b.order.size)
     k = int(np.argmin(combos_a * n_b + combos_b))
-    return h.digits(int(combos_a[k]), int(combos_b[k]))
+    return h.package(int(combos_a[k]), int(combos_b[k]))
 
 
-def _closest(h: _Halves, budget: float, dist_cols: list[FloatArray]) -> IntArray:
+def _lowest_small(h: _Halves, budget: float) -> Package:
+    """:func:`_lowest` in plain Python: the same sums, roundings and tie-breaks."""
+    loss_b, order_b = h.loss_b, h.order_b
+    n_b = len(order_b)
+    best_q, best_c = 0, -1  # largest quantised total, then smallest combination number
+    for la, ca in zip(h.loss_a, h.order_a, strict=True):
+        pos = bisect_right(loss_b, budget - la + TOL) - 1
+        if pos < 0:  # loss_a ascends, so no later entry has a partner either
+            break
+        q = round((la + loss_b[pos]) * _QUANT)
+        c = ca * n_b + order_b[pos]
+        if best_c < 0 or q > best_q or (q == best_q and c < best_c):
+            best_q, best_c = q, c
+    if best_c < 0:  # no partner anywhere: every entry ties at -inf (as numpy does)
+        return h.package(min(h.order_a), order_b[-1])
+    return h.package_at(best_c)
+
+
+def _closest(h: _Halves, budget: float, reach: _Reach) -> Package:
+    if len(h.loss_a) <= SMALL_HALF:
+        got = _closest_small(h, budget, reach)
+        if got is not None:
+            return got
     a, b = h.a, h.b
     n_b = int(b.order.size)
-    dist_a = a.combo_sums(dist_cols[: len(a.issues)])[a.order]
-    dist_b = b.combo_sums(dist_cols[len(a.issues):])[b.order]
-    qd_b = np.round(dist_b * _QUANT).astype(np.int64)
-    # running minimum of (distance, position): the nearest partner within each loss prefix,
-    # the one with the smaller loss (earlier position) among equally near ones
-    key = qd_b * n_b + np.arange(n_b, dtype=np.int64)
-    run = np.minimum.accumulate(key)
-    run_pos = run % n_b
     pos = np.searchsorted(b.loss_sorted, budget - a.loss_sorted + TOL, side="right") - 1
     ok = np.flatnonzero(pos >= 0)
-    partner = run_pos[pos[ok]]
-    qd = np.round(dist_a[ok] * _QUANT).astype(np.int64) + qd_b[partner]
+    partner = reach.run_pos[pos[ok]]
+    qd = reach.qd_a[ok] + reach.qd_b[partner]
     ql = np.round((a.loss_sorted[ok] + b.loss_sorted[partner]) * _QUANT).astype(np.int64)
     combos = a.order[ok] * n_b + b.order[partner]
     k = int(np.lexsort((combos, ql, qd))[0])
-    return h.digits(int(a.order[ok][k]), int(b.order[partner][k]))
+    return h.package(int(a.order[ok][k]), int(b.order[partner][k]))
+
+
+def _closest_small(h: _Halves, budget: float, reach: _Reach) -> Package | None:
+    """:func:`_closest` in plain Python (``None`` where no entry has a partner)."""
+    loss_b, order_b = h.loss_b, h.order_b
+    qd_b, run_pos = reach.qd_b_list, reach.run_pos_list
+    n_b = len(order_b)
+    best: tuple[int, int, int] | None = None  # (distance, loss, combination number)
+    for la, ca, qa in zip(h.loss_a, h.order_a, reach.qd_a_list, strict=True):
+        pos = bisect_right(loss_b, budget - la + TOL) - 1
+        if pos < 0:  # loss_a ascends, so no later entry has a partner either
+            break
+        p = run_pos[pos]
+        key = (qa + qd_b[p], round((la + loss_b[p]) * _QUANT), ca * n_b + order_b[p])
+        if best is None or key < best:
+            best = key
+    return None if best is None else h.package_at(best[2])

@@ -51,6 +51,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from parley.errors import ParleyError
+from parley.negotiation.offers import Package
 from parley.negotiation.table import Table
 
 __all__ = ["PROTOCOL_NAMES", "AlternatingOffers", "Protocol", "SingleText", "get_protocol"]
@@ -69,15 +70,18 @@ class _Meeting:
         self.member_set = set(members)
         self.full = self.member_set == set(range(table.n_parties))
         self.understood: set[int] = set()
-        self.last: dict[int, IntArray] = {}
+        self.last: dict[int, Package] = {}
+        self.pids = table.party_ids
+        # the others' offers matter only to the "closest" policy
+        self.near = table.policy == "closest"
 
     def pid(self, i: int) -> str:
-        return self.table.party_ids[i]
+        return self.pids[i]
 
     def open_issues(self) -> list[int]:
         return [j for j in self.table.open_issues() if j not in self.understood]
 
-    def finish(self, issues: Sequence[int], digits: IntArray, step: int, actor: str) -> None:
+    def finish(self, issues: Sequence[int], digits: Package, step: int, actor: str) -> None:
         """Settle (all parties present) or understand (a subset) ``issues``."""
         issues = [j for j in issues if j not in self.understood]
         if not issues:
@@ -90,12 +94,17 @@ class _Meeting:
 
     @property
     def over(self) -> bool:
-        return self.table.done or not self.open_issues()
+        """Every issue settled, or understood here."""
+        if not self.understood:
+            return self.table.done
+        return all(j in self.understood for j in self.table.open_issues())
 
-    def reference(self, i: int) -> IntArray | None:
-        offers = [self.table.last_offer[k] for k in self.members if k != i]
-        got = [o for o in offers if o is not None]
-        return np.stack(got) if got else None
+    def reference(self, i: int) -> tuple[Package, ...]:
+        """The others' latest offers, in the members' order (``()`` where unused)."""
+        if not self.near:
+            return ()
+        last = self.table.last_offer
+        return tuple(o for k in self.members if k != i and (o := last[k]) is not None)
 
     def close(self, step: int) -> None:
         if not self.full and len(self.last) == len(self.members) and not self.table.done:
@@ -121,56 +130,68 @@ def run_alternating(mt: _Meeting, steps: range) -> None:
     """The alternating-offers loop of one meeting."""
     table = mt.table
     m = table.space.n_issues
-    current: IntArray | None = None
+    by_issue = table.issue_by_issue
+    # bound methods and lists used every turn, looked up once
+    utilities = table.space.utilities_of
+    target, accepts, offer = table.target, table.accepts_package, table.offer
+    record = table.records.append  # Table.log's tuples, written directly
+    last_offer, last, pids, members = table.last_offer, mt.last, mt.pids, mt.members
+    index, near, listening = mt.index, mt.near, table.listening
+    current: Package | None = None
     proposer = -1
     pkg_acc: set[int] = set()
+    # acceptances of each value on the table (only consulted issue by issue)
     issue_acc: list[set[int]] = [set() for _ in range(m)]
+    over = mt.over  # changes only when the meeting settles or understands issues
     step = steps.start
     for step in steps:
-        for i in mt.members:
-            if mt.over:
+        for i in members:
+            if over:
                 mt.close(step)
                 return
-            tau = table.target(i, step)
+            pid = pids[i]
+            tau = target(i, step)
             if current is not None and proposer != i:
-                u_i = float(table.utilities(current)[i])
-                if table.accepts_package(i, current, tau, u_i):
+                u_i = utilities(current)[i]
+                if accepts(i, current, tau, u_i):
                     pkg_acc.add(i)
-                    for j in range(m):
-                        issue_acc[j].add(i)
-                    table.log(step, mt.index, mt.pid(i), "accept", current, target=tau,
-                              value=u_i)
+                    if by_issue:
+                        for acc_j in issue_acc:
+                            acc_j.add(i)
+                    record((step, index, pid, "accept", current, tau, (), "", u_i))
                     if pkg_acc >= mt.member_set:
-                        mt.finish(mt.open_issues(), current, step, mt.pid(i))
+                        mt.finish(mt.open_issues(), current, step, pid)
                         mt.close(step)
                         return
                     continue
-                y = table.counter(i, tau, mt.reference(i))
-                acc = table.accepts_issues(i, current, y) if table.issue_by_issue else []
-                table.log(step, mt.index, mt.pid(i), "reject", y, target=tau,
-                          issues=tuple(acc), value=u_i)
-                for j in acc:
-                    issue_acc[j].add(i)
-                agreed = [j for j in mt.open_issues() if issue_acc[j] >= mt.member_set
-                          ] if table.issue_by_issue else []
-                if agreed:
-                    mt.finish(agreed, current, step, mt.pid(i))
-                    y = y.copy()
-                    y[agreed] = current[agreed]
-                if mt.over:
+                y = offer(i, tau, mt.reference(i) if near else ())
+                acc = table.accepts_issues(i, current, y) if by_issue else ()
+                record((step, index, pid, "reject", y, tau, tuple(acc), "", u_i))
+                if by_issue:
+                    for j in acc:
+                        issue_acc[j].add(i)
+                    agreed = [j for j in mt.open_issues() if issue_acc[j] >= mt.member_set]
+                    if agreed:
+                        mt.finish(agreed, current, step, pid)
+                        over = mt.over
+                        y = tuple(current[j] if j in agreed else y[j] for j in range(m))
+                if over:
                     mt.close(step)
                     return
             else:
-                y = table.counter(i, tau, mt.reference(i))
-            for j in range(m):
-                keep = current is not None and int(y[j]) == int(current[j])
-                issue_acc[j] = (issue_acc[j] | {i}) if keep else {i}
-            pkg_acc = {i}
+                y = offer(i, tau, mt.reference(i) if near else ())
+            if by_issue:
+                for j in range(m):
+                    keep = current is not None and y[j] == current[j]
+                    issue_acc[j] = (issue_acc[j] | {i}) if keep else {i}
+            pkg_acc.clear()  # the proposer alone accepts its offer
+            pkg_acc.add(i)
             current, proposer = y, i
-            table.last_offer[i] = y
-            mt.last[i] = y
-            table.log(step, mt.index, mt.pid(i), "offer", y, target=tau)
-            table.received_offer(mt.members, mt.pid(i), table.utilities(y), exclude=i)
+            last_offer[i] = y
+            last[i] = y
+            record((step, index, pid, "offer", y, tau, (), "", None))
+            if listening:
+                table.received_offer(members, pid, utilities(y), exclude=i)
     mt.close(step)
 
 
@@ -187,31 +208,31 @@ class SingleText:
             raise ParleyError("the single-text protocol needs a first text")
         mt = _Meeting(table, index, members)
         who = mediator or "mediator"
-        x = text.copy()
+        m = table.space.n_issues
+        x: Package = tuple(int(d) for d in text)
         for step in steps:
             if mt.over:
                 break
             x = _with_settled(table, x)
-            u = table.utilities(x)
+            u = table.utilities_of(x)
             table.log(step, mt.index, who, "text", x)
             table.received_offer(mt.members, who, u)
-            counters: dict[int, IntArray] = {}
-            issue_acc: list[set[int]] = [set() for _ in range(table.space.n_issues)]
+            counters: dict[int, Package] = {}
+            issue_acc: list[set[int]] = [set() for _ in range(m)]
             for i in mt.members:
                 tau = table.target(i, step)
-                if table.accepts_package(i, x, tau, float(u[i])):
-                    for j in range(table.space.n_issues):
+                if table.accepts_package(i, x, tau, u[i]):
+                    for j in range(m):
                         issue_acc[j].add(i)
-                    table.log(step, mt.index, mt.pid(i), "accept", x, target=tau,
-                              value=float(u[i]))
+                    table.log(step, mt.index, mt.pid(i), "accept", x, target=tau, value=u[i])
                     continue
-                y = table.counter(i, tau, x[None, :])
+                y = table.offer(i, tau, (x,))
                 acc = table.accepts_issues(i, x, y) if table.issue_by_issue else []
                 for j in acc:
                     issue_acc[j].add(i)
                 counters[i] = y
                 table.log(step, mt.index, mt.pid(i), "reject", y, target=tau,
-                          issues=tuple(acc), value=float(u[i]))
+                          issues=tuple(acc), value=u[i])
             if not counters:
                 mt.finish(mt.open_issues(), x, step, who)
                 break
@@ -219,29 +240,27 @@ class SingleText:
                 agreed = [j for j in mt.open_issues() if issue_acc[j] >= mt.member_set]
                 mt.finish(agreed, x, step, who)
             x = revise_text(table, mt.members, x, counters, issue_acc, mt.understood)
-        return x
+        return np.asarray(x, dtype=np.int64)
 
 
-def _with_settled(table: Table, x: IntArray) -> IntArray:
-    out = x.copy()
-    done = table.settled >= 0
-    out[done] = table.settled[done]
-    return out
+def _with_settled(table: Table, x: Sequence[int]) -> Package:
+    return tuple(int(s) if s >= 0 else int(d)
+                 for d, s in zip(x, table.settled.tolist(), strict=True))
 
 
 def common_values(table: Table, members: Sequence[int], j: int) -> IntArray:
     """Value indices of issue ``j`` that every member's limits allow."""
-    ok = np.ones(table.space.values[j].size, dtype=bool)
+    common = set(range(table.space.values[j].size))
     for i in members:
-        ok &= np.array([table.allows(i, j, k) for k in range(ok.size)])
-    return np.flatnonzero(ok).astype(np.int64)
+        common &= table.allowed_set(i, j)
+    return np.array(sorted(common), dtype=np.int64)
 
 
-def revise_text(table: Table, members: Sequence[int], text: IntArray,
-                counters: dict[int, IntArray], issue_acc: list[set[int]],
-                keep: set[int] | None = None) -> IntArray:
+def revise_text(table: Table, members: Sequence[int], text: Sequence[int],
+                counters: dict[int, Package], issue_acc: list[set[int]],
+                keep: set[int] | None = None) -> Package:
     """The mediator's revised text: the mean of the members' positions on each open issue."""
-    out = _with_settled(table, text)
+    out = list(_with_settled(table, text))
     for j in table.open_issues():
         if keep and j in keep:
             continue
@@ -251,7 +270,7 @@ def revise_text(table: Table, members: Sequence[int], text: IntArray,
         mean = sum(pos) / len(pos)
         common = common_values(table, members, j)
         out[j] = table.space.nearest(j, mean, common if common.size else None)
-    return out
+    return tuple(out)
 
 
 Protocol = AlternatingOffers | SingleText

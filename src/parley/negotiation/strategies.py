@@ -142,9 +142,13 @@ class TimeDependent:
 
     def target(self, moment: Moment) -> float:
         """:math:`u_{max} - (u_{max} - u_{res}) t^{1/(e p)}` (``p``: pressure)."""
-        e = self.exponent * moment.pressure
-        span = max(moment.u_max - moment.u_res, 0.0)
-        return float(moment.u_max - span * _clip(moment.t, 0.0, 1.0) ** (1.0 / e))
+        return self.target_at(moment.t, moment.u_max, moment.u_res, moment.pressure)
+
+    def target_at(self, t: float, u_max: float, u_res: float, pressure: float = 1.0) -> float:
+        """:meth:`target` from the numbers it needs (no :class:`Moment` to build)."""
+        e = self.exponent * pressure
+        span = max(u_max - u_res, 0.0)
+        return float(u_max - span * min(max(t, 0.0), 1.0) ** (1.0 / e))
 
 
 @dataclass(frozen=True)
@@ -164,10 +168,14 @@ class Staller:
 
     def target(self, moment: Moment) -> float:
         """:math:`u_{max} - (u_{max} - u_{res}) \\delta^t t^{1/(e p)}`."""
-        e = self.exponent * moment.pressure
-        t = _clip(moment.t, 0.0, 1.0)
-        span = max(moment.u_max - moment.u_res, 0.0)
-        return float(moment.u_max - span * self.delta ** t * t ** (1.0 / e))
+        return self.target_at(moment.t, moment.u_max, moment.u_res, moment.pressure)
+
+    def target_at(self, t: float, u_max: float, u_res: float, pressure: float = 1.0) -> float:
+        """:meth:`target` from the numbers it needs (no :class:`Moment` to build)."""
+        e = self.exponent * pressure
+        t = min(max(t, 0.0), 1.0)
+        span = max(u_max - u_res, 0.0)
+        return float(u_max - span * self.delta ** t * t ** (1.0 / e))
 
 
 @dataclass(frozen=True)
@@ -200,6 +208,10 @@ class HardLiner:
     def target(self, moment: Moment) -> float:
         """Always :math:`u_{max}`."""
         return moment.u_max
+
+    def target_at(self, t: float, u_max: float, u_res: float, pressure: float = 1.0) -> float:
+        """:meth:`target` from the numbers it needs (no :class:`Moment` to build)."""
+        return u_max
 
 
 def boulware(exponent: float = 0.25) -> TimeDependent:

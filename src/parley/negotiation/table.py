@@ -31,22 +31,44 @@ lowers its utility, so accepting issue by issue never takes a party below its ta
 An issue is **settled** (agreed) when every party at the table has accepted its current
 value: the proposer by proposing it, the others by accepting the package or the issue. A
 value keeps the acceptances it gathered while it stays on the table in later offers.
+
+**Representation.** The protocols pass packages around as tuples of value indices
+(:data:`~parley.negotiation.offers.Package`), read utilities as Python floats
+(:meth:`~parley.negotiation.offers.OfferSpace.utilities_of`) and log the transcript as plain
+tuples (:attr:`Table.records`); :attr:`Table.transcript` turns them into :class:`Entry`
+objects when asked. Each party's allowed values, their search halves and its best losses
+are cached until the table changes (:meth:`Table.invalidate`, settling, understandings,
+narrowing).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from parley.deals.utility import Preferences
-from parley.negotiation.offers import TOL, OfferPolicy, OfferSpace, find_offer
-from parley.negotiation.strategies import Moment, Strategy, TitForTat
+from parley.negotiation.offers import (
+    TOL,
+    OfferPolicy,
+    OfferSpace,
+    Package,
+    offer_package,
+    reference_key,
+)
+from parley.negotiation.strategies import (
+    HardLiner,
+    Moment,
+    Staller,
+    Strategy,
+    TimeDependent,
+    TitForTat,
+)
 
-__all__ = ["CLOCKS", "Clock", "Entry", "Table"]
+__all__ = ["CLOCKS", "Clock", "Entry", "Record", "Table"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -54,6 +76,27 @@ BoolArray = NDArray[np.bool_]
 Clock = Literal["faratin", "negmas"]
 #: Relative-time conventions (see the module docstring).
 CLOCKS: tuple[Clock, ...] = ("faratin", "negmas")
+#: One transcript line as a plain tuple, in the field order of :class:`Entry`.
+Record = tuple[int, int, str, str, Package | None, float | None, tuple[int, ...], str,
+               float | None]
+Curve = Callable[[float, float, float, float], float]
+
+
+def _curve(strategy: Strategy) -> Curve | None:
+    """``target_at`` of a strategy whose target needs only (t, u_max, u_res, pressure), so
+    that no :class:`Moment` is built each turn (exact types: a subclass may override
+    ``target``)."""
+    exact = type(strategy) in (TimeDependent, Staller, HardLiner)
+    if exact and isinstance(strategy, TimeDependent | Staller | HardLiner):
+        return strategy.target_at
+    return None
+
+
+def _package(digits: IntArray | Sequence[int]) -> Package:
+    """Value indices as a tuple of ints (a tuple is taken to hold ints already)."""
+    if type(digits) is tuple:
+        return digits
+    return tuple(int(d) for d in digits)
 
 
 @dataclass(frozen=True)
@@ -77,6 +120,18 @@ class Entry:
     issues: tuple[int, ...] = ()
     note: str = ""
     value: float | None = None
+
+
+@dataclass(eq=False)
+class _Limits:
+    """One party's allowed values while the table stays unchanged (version)."""
+
+    version: int
+    arrays: list[IntArray]
+    sets: list[frozenset[int]]
+    halves: Any = None  # offers._Halves, built at the party's first offer
+    best: list[float] | None = None  # per issue, its smallest loss among the allowed values
+    inside: dict[Package, bool] = field(default_factory=dict)  # packages checked so far
 
 
 @dataclass
@@ -103,42 +158,68 @@ class Table:
     pressure: FloatArray = field(init=False)
     previous: list[float | None] = field(init=False)
     received: list[list[tuple[str, float]]] = field(init=False)
-    last_offer: list[IntArray | None] = field(init=False)
-    transcript: list[Entry] = field(init=False)
+    last_offer: list[Package | None] = field(init=False)
+    records: list[Record] = field(init=False)
     targets: list[list[tuple[int, float]]] = field(init=False)
     _version: int = field(init=False, default=0)
-    _allowed: dict[int, tuple[int, list[IntArray], list[set[int]]]] = field(
-        init=False, default_factory=dict)
+    _limits: dict[int, _Limits] = field(init=False, default_factory=dict)
+    _open: tuple[int, ...] = field(init=False, default=())
+    _deadline: list[int] = field(init=False, default_factory=list)
+    _curves: list[Curve | None] = field(init=False, default_factory=list)
+    _entries: list[Entry] = field(init=False, default_factory=list)
+    _u_min: list[float] = field(init=False, default_factory=list)
+    _walk: list[float] = field(init=False, default_factory=list)
+    _listens: list[bool] = field(init=False, default_factory=list)
+    #: Whether any party keeps the offers it receives (a tit-for-tat party).
+    listening: bool = field(init=False, default=False)
+    _u_max: list[float] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         n, m = self.space.n_parties, self.space.n_issues
         p = self.prefs
-        self.red = [[np.asarray((v >= p.acceptable_low[i, j] - 1e-12)
-                                & (v <= p.acceptable_high[i, j] + 1e-12))
-                     for j, v in enumerate(self.space.values)] for i in range(n)]
-        self.narrowed = [[np.ones(v.size, dtype=bool) for v in self.space.values]
-                         for _ in range(n)]
+        # per issue, one (n, L_j) mask for every party at once; each party gets its row
+        red = [(v[None, :] >= p.acceptable_low[:, j, None] - 1e-12)
+               & (v[None, :] <= p.acceptable_high[:, j, None] + 1e-12)
+               for j, v in enumerate(self.space.values)]
+        ones = [np.ones((n, v.size), dtype=bool) for v in self.space.values]
+        self.red = [[red[j][i] for j in range(m)] for i in range(n)]
+        self.narrowed = [[ones[j][i] for j in range(m)] for i in range(n)]
         self.settled = np.full(m, -1, dtype=np.int64)
         self.settled_step = [None] * m
         self.settled_meeting = [None] * m
-        self.reservation = np.asarray(p.reservation, dtype=float).copy()
-        self.u_max = np.zeros(n)
-        self.u_min = np.zeros(n)
+        rows = self.space.loss_rows
+        u_max: list[float] = []
+        u_min: list[float] = []
         for i in range(n):
             best = worst = 0.0
             for j in range(m):
-                col = self.space.loss[j][:, i]
-                ok = self.red[i][j] if self.red[i][j].any() else np.ones(col.size, bool)
-                best += float(col[ok].min())
-                worst += float(col[ok].max())
-            self.u_max[i] = min(max(1.0 - best, 0.0), 1.0)
-            self.u_min[i] = min(max(1.0 - worst, 0.0), 1.0)
+                col = [r[i] for r in rows[j]]
+                red = self.red[i][j].tolist()
+                if any(red):
+                    col = [x for x, ok in zip(col, red, strict=True) if ok]
+                best += min(col)
+                worst += max(col)
+            u_max.append(min(max(1.0 - best, 0.0), 1.0))
+            u_min.append(min(max(1.0 - worst, 0.0), 1.0))
+        # u_max and u_min follow from the red lines alone and never change
+        self._u_max, self._u_min = u_max, u_min
+        self.u_max = np.array(u_max, dtype=float)
+        self.u_min = np.array(u_min, dtype=float)
+        self.reservation = np.asarray(p.reservation, dtype=float).copy()
+        self.reservation.setflags(write=False)  # change it with set_reservation
+        self._walk = [max(float(r), lo) for r, lo in zip(self.reservation, u_min, strict=True)]
         self.pressure = np.ones(n)
         self.previous = [None] * n
         self.received = [[] for _ in range(n)]
         self.last_offer = [None] * n
-        self.transcript = []
+        self.records = []
         self.targets = [[] for _ in range(n)]
+        self._open = tuple(range(m))
+        self._deadline = [self.total_steps if not self.deadlines or d is None else int(d)
+                          for d in (self.deadlines or [None] * n)]
+        self._listens = [isinstance(s, TitForTat) for s in self.strategies]
+        self.listening = any(self._listens)
+        self._curves = [_curve(s) for s in self.strategies]
 
     # -- basic facts -----------------------------------------------------------------------
     @property
@@ -153,12 +234,20 @@ class Table:
 
     def open_issues(self) -> list[int]:
         """Issues not settled yet."""
-        return [j for j in range(self.space.n_issues) if self.settled[j] < 0]
+        return list(self._open)
 
     @property
     def done(self) -> bool:
         """Whether every issue is settled."""
-        return bool((self.settled >= 0).all())
+        return not self._open
+
+    @property
+    def transcript(self) -> list[Entry]:
+        """The transcript so far (:attr:`records` as :class:`Entry` objects)."""
+        entries = self._entries
+        if len(entries) < len(self.records):
+            entries.extend(Entry(*r) for r in self.records[len(entries):])
+        return list(entries)
 
     def invalidate(self) -> None:
         """Forget cached allowed values (call after changing ``red`` or ``narrowed``)."""
@@ -166,16 +255,27 @@ class Table:
 
     def u_res(self, i: int) -> float:
         """Walk-away utility of party ``i`` (reservation, at least its worst utility)."""
-        return max(float(self.reservation[i]), float(self.u_min[i]))
+        return self._walk[i]
+
+    def set_reservation(self, i: int, value: float) -> None:
+        """Set party ``i``'s reservation utility (``reservation`` itself is read-only)."""
+        res = self.reservation.copy()
+        res[i] = value
+        res.setflags(write=False)
+        self.reservation = res
+        self._walk[i] = max(float(res[i]), self._u_min[i])
+
+    def _limits_of(self, i: int) -> _Limits:
+        hit = self._limits.get(i)
+        if hit is None or hit.version != self._version:
+            arrays = self._compute_allowed(i)
+            hit = _Limits(self._version, arrays, [frozenset(a.tolist()) for a in arrays])
+            self._limits[i] = hit
+        return hit
 
     def allowed(self, i: int) -> list[IntArray]:
         """Per issue, the value indices party ``i`` may offer now."""
-        hit = self._allowed.get(i)
-        if hit is not None and hit[0] == self._version:
-            return hit[1]
-        out = self._compute_allowed(i)
-        self._allowed[i] = (self._version, out, [set(a.tolist()) for a in out])
-        return out
+        return self._limits_of(i).arrays
 
     def _compute_allowed(self, i: int) -> list[IntArray]:
         out = []
@@ -189,16 +289,17 @@ class Table:
             out.append(np.flatnonzero(ok).astype(np.int64))
         return out
 
+    def allowed_set(self, i: int, j: int) -> frozenset[int]:
+        """:meth:`allowed` of issue ``j`` as a set."""
+        return self._limits_of(i).sets[j]
+
     def allows(self, i: int, j: int, index: int) -> bool:
         """Whether value ``index`` of issue ``j`` is inside party ``i``'s limits."""
-        self.allowed(i)
-        return index in self._allowed[i][2][j]
+        return int(index) in self._limits_of(i).sets[j]
 
     def time(self, i: int, step: int) -> float:
         """Relative time of party ``i`` at global round ``step``."""
-        deadline = self.total_steps
-        if self.deadlines and self.deadlines[i] is not None:
-            deadline = int(self.deadlines[i])  # type: ignore[arg-type]
+        deadline = self._deadline[i]
         if self.clock == "negmas":
             return min(1.0, (step + 1) / (deadline + 1))
         return 1.0 if deadline <= 1 else min(1.0, step / (deadline - 1))
@@ -206,59 +307,90 @@ class Table:
     # -- rules -----------------------------------------------------------------------------
     def target(self, i: int, step: int) -> float:
         """Party ``i``'s target at ``step`` (remembered for tit-for-tat)."""
-        needs = isinstance(self.strategies[i], TitForTat)
-        moment = Moment(t=self.time(i, step), u_max=float(self.u_max[i]), u_res=self.u_res(i),
-                        pressure=float(self.pressure[i]), previous=self.previous[i],
-                        received=tuple(self.received[i]) if needs else ())
-        tau = float(self.strategies[i].target(moment))
+        curve = self._curves[i]
+        if curve is not None:  # same numbers as strategy.target(Moment(...))
+            tau = curve(self.time(i, step), self._u_max[i], self._walk[i],
+                        float(self.pressure[i]))
+        else:
+            needs = isinstance(self.strategies[i], TitForTat)
+            moment = Moment(t=self.time(i, step), u_max=float(self.u_max[i]),
+                            u_res=self.u_res(i), pressure=float(self.pressure[i]),
+                            previous=self.previous[i],
+                            received=tuple(self.received[i]) if needs else ())
+            tau = float(self.strategies[i].target(moment))
         self.previous[i] = tau
         self.targets[i].append((step, tau))
         return tau
 
-    def utilities(self, digits: IntArray) -> FloatArray:
+    def utilities(self, digits: IntArray | Sequence[int]) -> FloatArray:
         """Every party's utility of a package (value indices)."""
         return self.space.utilities(digits)
 
+    def utilities_of(self, package: Package) -> tuple[float, ...]:
+        """:meth:`utilities` of a package of plain ints, as Python floats."""
+        return self.space.utilities_of(package)
+
+    def offer(self, i: int, target: float, others: Sequence[Package] = ()) -> Package:
+        """The package party ``i`` offers for ``target`` near the ``others``' offers."""
+        floor = max(target - self.tol, self._walk[i])
+        lim = self._limits.get(i)
+        if lim is None or lim.version != self._version:
+            lim = self._limits_of(i)
+        if lim.halves is None:
+            lim.halves = self.space.halves(i, lim.arrays)
+        ref = tuple(others) if self.policy == "closest" else ()
+        return offer_package(self.space, lim.halves, floor, ref, self.policy)
+
     def counter(self, i: int, target: float, reference: IntArray | None) -> IntArray:
         """The package party ``i`` offers for ``target`` near ``reference``."""
-        floor = max(target - self.tol, self.u_res(i))
-        return find_offer(self.space, i, floor, self.allowed(i), reference, self.policy)
+        return np.asarray(self.offer(i, target, reference_key(reference)), dtype=np.int64)
 
-    def accepts_package(self, i: int, digits: IntArray, target: float,
+    def accepts_package(self, i: int, digits: IntArray | Sequence[int], target: float,
                         utility: float | None = None) -> bool:
         """AC-target: inside ``i``'s limits and worth at least its target and walk-away."""
-        for j in range(self.space.n_issues):
-            if not self.allows(i, j, int(digits[j])):
-                return False
-        u = float(self.utilities(digits)[i]) if utility is None else utility
-        return u >= max(target - self.tol, self.u_res(i) - TOL)
+        pkg = digits if type(digits) is tuple else _package(digits)
+        lim = self._limits.get(i)
+        if lim is None or lim.version != self._version:
+            lim = self._limits_of(i)
+        inside = lim.inside.get(pkg)
+        if inside is None:
+            inside = lim.inside[pkg] = all(
+                d in ok for d, ok in zip(pkg, lim.sets, strict=True))
+        if not inside:
+            return False
+        u = self.space.utilities_of(pkg)[i] if utility is None else utility
+        return u >= max(target - self.tol, self._walk[i] - TOL)
 
-    def accepts_issues(self, i: int, digits: IntArray, counter: IntArray) -> list[int]:
+    def accepts_issues(self, i: int, digits: IntArray | Sequence[int],
+                       counter: IntArray | Sequence[int]) -> list[int]:
         """The open issues whose values in ``digits`` party ``i`` accepts (AC-next per issue)."""
-        loss = self.space.loss
-        open_j = self.open_issues()
+        rows = self.space.loss_rows
+        open_j = self._open
         floor = self.u_res(i) - TOL
-        fixed = sum(float(loss[j][int(self.settled[j]), i]) for j in range(len(loss))
-                    if self.settled[j] >= 0)
-        allowed = self.allowed(i)
-        best = {j: float(loss[j][allowed[j], i].min()) for j in open_j}
+        settled = self.settled.tolist()
+        fixed = sum(rows[j][k][i] for j, k in enumerate(settled) if k >= 0)
+        lim = self._limits_of(i)
+        if lim.best is None:
+            lim.best = [min(rows[j][k][i] for k in a.tolist())
+                        for j, a in enumerate(lim.arrays)]
+        best = lim.best
         chosen: list[int] = []
         for j in open_j:
             x, y = int(digits[j]), int(counter[j])
-            if not self.allows(i, j, x):
+            if x not in lim.sets[j]:
                 continue
-            if float(loss[j][x, i]) > float(loss[j][y, i]) + TOL:
+            if rows[j][x][i] > rows[j][y][i] + TOL:
                 continue
             trial = [*chosen, j]
-            completion = fixed + sum(float(loss[k][int(digits[k]), i]) for k in trial) + sum(
+            completion = fixed + sum(rows[k][int(digits[k])][i] for k in trial) + sum(
                 best[k] for k in open_j if k not in trial)
             if 1.0 - completion >= floor:
                 chosen.append(j)
         return chosen
 
     # -- changes ---------------------------------------------------------------------------
-    def settle(self, issues: Sequence[int], digits: IntArray, step: int, meeting: int,
-               actor: str = "table") -> None:
+    def settle(self, issues: Sequence[int], digits: IntArray | Sequence[int], step: int,
+               meeting: int, actor: str = "table") -> None:
         """Settle ``issues`` at their values in ``digits``."""
         new = [j for j in issues if self.settled[j] < 0]
         self._version += 1
@@ -266,11 +398,12 @@ class Table:
             self.settled[j] = int(digits[j])
             self.settled_step[j] = step
             self.settled_meeting[j] = meeting
+        self._open = tuple(j for j in self._open if self.settled[j] < 0)
         if new:
             self.log(step, meeting, actor, "settle", digits, issues=tuple(new))
 
-    def understand(self, members: Sequence[int], issues: Sequence[int], digits: IntArray,
-                   step: int, meeting: int) -> None:
+    def understand(self, members: Sequence[int], issues: Sequence[int],
+                   digits: IntArray | Sequence[int], step: int, meeting: int) -> None:
         """Members of a side channel bind themselves to the values of ``issues``."""
         self._version += 1
         for j in issues:
@@ -282,8 +415,8 @@ class Table:
             self.log(step, meeting, "side channel", "understand", digits, issues=tuple(issues),
                      note=", ".join(self.party_ids[i] for i in members))
 
-    def narrow(self, members: Sequence[int], offers: Sequence[IntArray], step: int,
-               meeting: int) -> None:
+    def narrow(self, members: Sequence[int], offers: Sequence[IntArray | Sequence[int]],
+               step: int, meeting: int) -> None:
         """Members keep their later offers within the range their last offers spanned."""
         self._version += 1
         for j in self.open_issues():
@@ -298,17 +431,22 @@ class Table:
             self.log(step, meeting, "side channel", "narrow", None, issues=(j,),
                      note=f"{lo:g}-{hi:g}")
 
-    def received_offer(self, members: Sequence[int], proposer: str, utilities: FloatArray,
+    def received_offer(self, members: Sequence[int], proposer: str,
+                       utilities: FloatArray | Sequence[float],
                        exclude: int | None = None) -> None:
-        """Every member but ``exclude`` notes its utility of an offer (for tit-for-tat)."""
+        """Every member but ``exclude`` notes its utility of an offer (for tit-for-tat).
+
+        Only tit-for-tat parties keep them: no other strategy is shown what it received.
+        """
+        if not self.listening:
+            return
         for i in members:
-            if i != exclude:
+            if i != exclude and self._listens[i]:
                 self.received[i].append((proposer, float(utilities[i])))
 
     def log(self, step: int, meeting: int, actor: str, action: str,
-            digits: IntArray | None = None, *, target: float | None = None,
+            digits: IntArray | Sequence[int] | None = None, *, target: float | None = None,
             issues: tuple[int, ...] = (), note: str = "", value: float | None = None) -> None:
         """Append a transcript entry."""
-        pkg = None if digits is None else tuple(int(d) for d in digits)
-        self.transcript.append(Entry(step, meeting, actor, action, pkg, target, issues, note,
-                                     value))
+        pkg = digits if digits is None or type(digits) is tuple else _package(digits)
+        self.records.append((step, meeting, actor, action, pkg, target, issues, note, value))
