@@ -13,6 +13,7 @@ import math
 from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -101,3 +102,22 @@ def _offer(space: OfferSpace, target: float, allowed: list[np.ndarray],
         return got
     except IndexError as err:
         return f"IndexError: {err}"
+
+
+@pytest.mark.parametrize("policy", ["closest", "lowest"])
+@pytest.mark.parametrize("seed", range(40))
+def test_a_target_a_hair_above_the_best_offers_the_best_package(seed: int,
+                                                               policy: str) -> None:
+    """Asking for more than the best package gives a package as good as the best one; a
+    target just above it once raised IndexError ('closest') or fell far below the best
+    ('lowest')."""
+    rng = np.random.default_rng(seed)
+    space = _space(rng.dirichlet(np.ones(2), 2).tolist(), rng.uniform(0, 100, (2, 2)).tolist(),
+                   3)
+    allowed = [np.arange(3)] * 2
+    best = float(space.utilities_many(np.array(list(itertools.product(range(3), repeat=2))))
+                 [:, 0].max())
+    for target in (best + TOL / 2, best + TOL, best + 2 * TOL):
+        got = find_offer(space, 0, target, allowed, np.array([[0, 0]]),
+                         policy)  # type: ignore[arg-type]
+        assert float(space.utilities(got)[0]) == pytest.approx(best, abs=1e-12)

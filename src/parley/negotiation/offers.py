@@ -417,9 +417,9 @@ def offer_package(space: OfferSpace, halves: _Halves, target: float,
 
     ``reference`` holds the others' latest offers as packages (``()``: none).
     """
-    budget = 1.0 - target
-    if budget < halves.min_loss - TOL:  # unreachable: offer the best package
-        budget = halves.min_loss
+    # a target above the best utility (even by a hair) is unreachable: offer the best
+    # package; without the clamp a budget just below min_loss found no package at all
+    budget = max(1.0 - target, halves.min_loss)
     if policy == "lowest":
         # the package depends on the budget only: memoised (a hard-liner, or a party at its
         # walk-away utility, asks for the same budget again and again)
