@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from parley.ensemble import run_ensemble
@@ -40,3 +42,15 @@ def test_simulate_names_its_protocol() -> None:
     s = load("two-party-ceasefire")
     assert kernel_for("simulate", s).name == "simulate:alternating"
     assert NegotiationSimulation("single-text").name == "simulate:single-text"
+
+
+def test_a_stored_simulation_ensemble_resumes_to_the_same_result(tmp_path: Path) -> None:
+    from parley.ensemble import resume_ensemble
+    from parley.store import RunStore
+
+    s = load("two-party-ceasefire")
+    with RunStore(tmp_path / "runs.sqlite3") as store:
+        first = run_ensemble(s, "simulate:single-text", n_runs=8, seed=2,
+                             jitter=Jitter.parse("0.1"), chunk_size=4, store=store)
+        again = resume_ensemble(first.run_id, store=store)
+    np.testing.assert_array_equal(first.outcomes.outcome, again.outcomes.outcome)

@@ -478,9 +478,11 @@ def kernel_for(model: str | Model | Kernel, scenario: Scenario,
     if isinstance(model, ArrayKernel | LoopKernel | SimulationKernel):
         return model
     if isinstance(model, str) and model.split(":")[0] == "simulate":
-        protocol = model.partition(":")[2] or "alternating"
-        sim = NegotiationSimulation(protocol=protocol, **dict(parameters or {}))
-        return SimulationKernel(sim, scenario, {"protocol": protocol, **dict(parameters or {})})
+        options = dict(parameters or {})  # a resumed run's parameters hold the protocol too
+        protocol = model.partition(":")[2] or options.pop("protocol", "alternating")
+        options.pop("protocol", None)
+        sim = NegotiationSimulation(protocol=protocol, **options)
+        return SimulationKernel(sim, scenario, {"protocol": protocol, **options})
     if isinstance(model, str):
         model = get_model(model, **dict(parameters or {}))
     elif parameters:

@@ -42,7 +42,8 @@ def create_app(store_path: str | Path | None, *, token: str | None = None,
     max_body_bytes : int, default 1 MiB
         Larger request bodies get ``413``.
     job_workers : int, default 2
-        Threads that run jobs (forecasts, deal analyses).
+        Threads that run jobs (forecasts, deal analyses, simulations, ensembles,
+        tornadoes).
     max_pending_jobs : int, default 32
         Most jobs queued or running at once (more get ``429``).
 

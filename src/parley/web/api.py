@@ -13,6 +13,9 @@ endpoint                                  what it does
 ``GET /api/models``                       list the forecasting models
 ``POST /api/forecasts``                   start a forecast job (``202``; poll the job)
 ``POST /api/deals``                       start a deal analysis job (``202``; poll the job)
+``POST /api/simulations``                 start a simulation of the talks (``202``)
+``POST /api/ensembles``                   start an ensemble job (``202``; progress in draws)
+``POST /api/tornado``                     start a one-at-a-time tornado job (``202``)
 ``GET /api/jobs``, ``/api/jobs/{id}``      the jobs of this server and their progress
 ``POST /api/evidence``                    read an article: evidence records, proposals
 ``POST /api/evidence/apply``              apply accepted proposals as the next version
@@ -51,6 +54,7 @@ from parley.web.schemas import (
     CompareDoc,
     DealsRequest,
     DeletedDoc,
+    EnsembleRequest,
     ErrorDoc,
     EvidenceApplyRequest,
     EvidenceDoc,
@@ -67,6 +71,8 @@ from parley.web.schemas import (
     RunListDoc,
     ScenarioDoc,
     ScenarioListDoc,
+    SimulationRequest,
+    TornadoRequest,
     ValidationDoc,
     VersionListDoc,
 )
@@ -301,6 +307,75 @@ def build_router() -> APIRouter:
         job = ctx.jobs.submit_deals(scenario, entry.version, {
             "parties": request.parties, "loss": request.loss,
             "grid_points": request.grid_points, "top": request.top})
+        response.headers["location"] = f"/api/jobs/{job['id']}"
+        return job
+
+    @router.post("/simulations", status_code=202, response_model=JobDoc,
+                 responses=_404 | _429)
+    def start_simulation(ctx: Ctx, request: SimulationRequest, response: Response
+                         ) -> dict[str, Any]:
+        """Start a simulation of the talks (rounds of offers, the mediator's text, side
+        channels); poll ``GET /api/jobs/{id}``. The result (each issue agreed, open or
+        deadlocked, utilities, the offers over time, the transcript) is also recorded as a
+        run of kind ``simulate``."""
+        from parley.web.simulation import check_strategies
+
+        entry, _, scenario, _ = ctx.library.resolve(request.scenario, request.version)
+        problems = check_strategies(scenario, request.strategies)
+        if len(scenario.parties) < 2:
+            problems.insert(0, Problem("scenario", "a simulation needs at least two actors "
+                                       "with role 'party'", request.scenario,
+                                       "give two actors role 'party'"))
+        if problems:
+            raise InvalidRequestError(problems)
+        job = ctx.jobs.submit_simulation(scenario, entry.version, {
+            "protocol": request.protocol, "strategies": request.strategies,
+            "seed": request.seed, "steps": request.steps, "order": request.order})
+        response.headers["location"] = f"/api/jobs/{job['id']}"
+        return job
+
+    @router.post("/ensembles", status_code=202, response_model=JobDoc,
+                 responses=_404 | _429)
+    def start_ensemble(ctx: Ctx, request: EnsembleRequest, response: Response
+                       ) -> dict[str, Any]:
+        """Start an ensemble: the model (or simulation) on ``runs`` draws of the scenario's
+        uncertain inputs; poll ``GET /api/jobs/{id}`` (``done`` of ``total`` draws). The
+        run and its chunks are recorded in the store (kind ``ensemble``)."""
+        import secrets
+
+        from parley.web.ensembles import check_ensemble
+
+        entry, _, scenario, _ = ctx.library.resolve(request.scenario, request.version)
+        jitter, problems = check_ensemble(scenario, request.model, request.jitter)
+        if problems:
+            raise InvalidRequestError(problems)
+        seed = request.seed if request.seed is not None else secrets.randbits(32)
+        job = ctx.jobs.submit_ensemble(scenario, entry.version, {
+            "model": request.model, "runs": request.runs, "seed": seed,
+            "jitter": None if jitter is None else jitter.to_dict()})
+        response.headers["location"] = f"/api/jobs/{job['id']}"
+        return job
+
+    @router.post("/tornado", status_code=202, response_model=JobDoc, responses=_404 | _429)
+    def start_tornado(ctx: Ctx, request: TornadoRequest, response: Response
+                      ) -> dict[str, Any]:
+        """Start a one-at-a-time tornado: each uncertain input at its 5 % and 95 %
+        quantiles in turn, the others at their point values (``2 k + 1`` runs); poll
+        ``GET /api/jobs/{id}``. Recorded as a run of kind ``tornado``."""
+        from parley.web.ensembles import check_ensemble
+
+        entry, _, scenario, _ = ctx.library.resolve(request.scenario, request.version)
+        jitter, problems = check_ensemble(scenario, request.model, request.jitter)
+        issues = [i.id for i in scenario.issues]
+        if request.issue is not None and request.issue not in issues:
+            problems.append(Problem("issue", "is not an issue of the scenario", request.issue,
+                                    f"use one of {', '.join(issues)}"))
+        if problems:
+            raise InvalidRequestError(problems)
+        job = ctx.jobs.submit_tornado(scenario, entry.version, {
+            "model": request.model, "seed": request.seed,
+            "jitter": None if jitter is None else jitter.to_dict(), "issue": request.issue,
+            "top": request.top})
         response.headers["location"] = f"/api/jobs/{job['id']}"
         return job
 

@@ -29,11 +29,11 @@ from parley.web.security import BodyLimitMiddleware, GuardMiddleware
 __all__ = ["build_app"]
 
 _DESCRIPTION = """\
-The HTTP API of parley: scenarios (bundled and saved, with versions), validation, forecast
-and deal-analysis jobs, reading news articles into proposed scenario updates, and the run
-history. Request and response bodies are JSON; scenarios may also be sent as
-YAML (`Content-Type: application/yaml`). Every error is a JSON document `{error, problems}`
-where each problem names the field, line, rule, value and fix.
+The HTTP API of parley: scenarios (bundled and saved, with versions), validation, forecast,
+deal-analysis, simulation, ensemble and tornado jobs, reading news articles into proposed
+scenario updates, and the run history. Request and response bodies are JSON; scenarios may
+also be sent as YAML (`Content-Type: application/yaml`). Every error is a JSON document
+`{error, problems}` where each problem names the field, line, rule, value and fix.
 
 A server bound to anything but loopback needs its API token: send
 `Authorization: Bearer <token>` (or log in at `/login` for a session cookie). Requests that

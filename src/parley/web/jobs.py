@@ -1,13 +1,20 @@
-"""Background jobs (forecasts, deal analyses): a small thread pool and a job table per app.
+"""Background jobs (forecasts, deal analyses, simulations, ensembles, tornadoes): a small
+thread pool and a job table per app.
 
 A forecast job runs :func:`parley.forecast.run_forecasts` once per model, recording each
 model's run in the run store as it finishes, so its progress (models done of models asked
 for) can be polled. When every model is done, the job's result is the document of ``parley
 forecast --json`` (without server paths). A deals job runs
 :func:`parley.web.deals.deals_document` (one step) and records it as one run of kind
-``deals``. The job table lives in the app instance (nothing at module level) and keeps the
-latest :attr:`JobRunner.keep` jobs; at most :attr:`JobRunner.max_pending` jobs wait or run
-at once, more are refused (:class:`JobQueueFullError`), so a client cannot pile up unbounded
+``deals``; a simulate job runs :func:`parley.web.simulation.simulation_document` and
+records one run of kind ``simulate`` (its model: the protocol), as ``parley simulate``
+does; a tornado job runs :func:`parley.web.ensembles.tornado_document` and records one run
+of kind ``tornado``. An ensemble job runs :func:`parley.web.ensembles.ensemble_document`,
+which records the run (kind ``ensemble``) and each chunk as it completes; its progress is
+the draws done of the draws asked for. The job table lives in the app instance (nothing
+at module level) and keeps the latest :attr:`JobRunner.keep` jobs; at most
+:attr:`JobRunner.max_pending` jobs wait or run at once, more are refused
+(:class:`JobQueueFullError`), so a client cannot pile up unbounded
 work.
 """
 
@@ -58,6 +65,7 @@ class Job:
     error: str | None = None
     runs: list[str] = field(default_factory=list)
     result: dict[str, Any] | None = None
+    total: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The job as JSON (:class:`~parley.web.schemas.JobDoc`)."""
@@ -66,7 +74,8 @@ class Job:
             "scenario": self.scenario.name, "version": self.version,
             "scenario_hash": self.scenario.content_hash(), "models": list(self.models),
             "seed": self.seed, "done": self.done,
-            "total": len(self.models) if self.kind == "forecast" else 1,
+            "total": (self.total if self.total is not None
+                      else len(self.models) if self.kind == "forecast" else 1),
             "created_at": self.created_at, "started_at": self.started_at,
             "finished_at": self.finished_at, "error": self.error, "runs": list(self.runs),
             "parameters": dict(self.parameters), "result": self.result,
@@ -124,6 +133,53 @@ class JobRunner:
                                version=version, models=(), seed=None, kind="deals",
                                parameters=dict(parameters)))
 
+    def submit_simulation(self, scenario: Scenario, version: int, parameters: dict[str, Any]
+                          ) -> dict[str, Any]:
+        """Queue a simulation (``parameters``: those of
+        :func:`parley.web.simulation.simulation_document`) and return its state.
+
+        Raises
+        ------
+        JobQueueFullError
+            If :attr:`max_pending` jobs are already queued or running.
+        """
+        return self._queue(Job(id=f"job-{secrets.token_hex(8)}", scenario=scenario,
+                               version=version, models=(str(parameters["protocol"]),),
+                               seed=parameters.get("seed"), kind="simulate",
+                               parameters=dict(parameters)))
+
+    def submit_ensemble(self, scenario: Scenario, version: int, parameters: dict[str, Any]
+                        ) -> dict[str, Any]:
+        """Queue an ensemble (``parameters``: ``model``, ``runs``, ``seed`` and ``jitter``,
+        as :meth:`Jitter.to_dict <parley.ensemble.sampling.Jitter.to_dict>` gives it, or
+        ``None``) and return its state; its progress counts draws.
+
+        Raises
+        ------
+        JobQueueFullError
+            If :attr:`max_pending` jobs are already queued or running.
+        """
+        return self._queue(Job(id=f"job-{secrets.token_hex(8)}", scenario=scenario,
+                               version=version, models=(str(parameters["model"]),),
+                               seed=parameters["seed"], kind="ensemble",
+                               parameters=dict(parameters), total=int(parameters["runs"])))
+
+    def submit_tornado(self, scenario: Scenario, version: int, parameters: dict[str, Any]
+                       ) -> dict[str, Any]:
+        """Queue a tornado (``parameters``: those of
+        :func:`parley.web.ensembles.tornado_document`, ``jitter`` as for
+        :meth:`submit_ensemble`) and return its state.
+
+        Raises
+        ------
+        JobQueueFullError
+            If :attr:`max_pending` jobs are already queued or running.
+        """
+        return self._queue(Job(id=f"job-{secrets.token_hex(8)}", scenario=scenario,
+                               version=version, models=(str(parameters["model"]),),
+                               seed=parameters["seed"], kind="tornado",
+                               parameters=dict(parameters)))
+
     def _queue(self, job: Job) -> dict[str, Any]:
         with self._lock:
             pending = sum(j.status in ("queued", "running") for j in self._jobs.values())
@@ -164,7 +220,7 @@ class JobRunner:
         result: dict[str, Any] | None = None
         error: str | None = None
         try:
-            result = self._deals(job) if job.kind == "deals" else self._forecast(job)
+            result = self._work(job)
         except StoreError as err:
             _LOG.error("%s job %s could not record its runs: %s", job.kind, job.id, err)
             error = "the run store could not be written; see the server log"
@@ -177,6 +233,17 @@ class JobRunner:
             job.result, job.error = result, error
             job.status = "failed" if error is not None else "done"
             job.finished_at = _now()
+
+    def _work(self, job: Job) -> dict[str, Any]:
+        if job.kind == "deals":
+            return self._deals(job)
+        if job.kind == "simulate":
+            return self._simulate(job)
+        if job.kind == "ensemble":
+            return self._ensemble(job)
+        if job.kind == "tornado":
+            return self._tornado(job)
+        return self._forecast(job)
 
     def _forecast(self, job: Job) -> dict[str, Any]:
         from parley.forecast import ForecastRun, run_forecasts
@@ -215,3 +282,53 @@ class JobRunner:
             job.done = 1
             job.runs.append(record.id)
         return doc
+
+    def _record(self, job: Job, kind: str, model: str | None, parameters: dict[str, Any],
+                started: datetime, doc: dict[str, Any]) -> None:
+        """Record a one-step job's result as one run and mark the job's step done."""
+        from parley.store import RunStore
+
+        finished = datetime.now(UTC)
+        with RunStore(self.store_path) as store:
+            record = store.record_run(kind=kind, scenario=job.scenario, model=model,
+                                      parameters=parameters, seed=job.seed, result=doc,
+                                      started_at=started, finished_at=finished)
+        with self._lock:
+            job.done = 1
+            job.runs.append(record.id)
+
+    def _simulate(self, job: Job) -> dict[str, Any]:
+        from parley.web.simulation import simulation_document
+
+        started = datetime.now(UTC)
+        doc = simulation_document(job.scenario, **job.parameters)
+        self._record(job, "simulate", doc["protocol"], doc["parameters"], started, doc)
+        return doc
+
+    def _tornado(self, job: Job) -> dict[str, Any]:
+        from parley.ensemble.sampling import Jitter
+        from parley.web.ensembles import tornado_document
+
+        started = datetime.now(UTC)
+        p = job.parameters
+        doc = tornado_document(job.scenario, **{**p, "jitter": Jitter.from_dict(p["jitter"])})
+        self._record(job, "tornado", doc["model"], p, started, doc)
+        return doc
+
+    def _ensemble(self, job: Job) -> dict[str, Any]:
+        from parley.ensemble.sampling import Jitter
+        from parley.web.ensembles import ensemble_document
+
+        def progress(done: int, total: int) -> None:
+            with self._lock:
+                job.done, job.total = done, total
+
+        def started(run_id: str) -> None:
+            with self._lock:
+                job.runs.append(run_id)
+
+        p = job.parameters
+        return ensemble_document(job.scenario, model=p["model"], n_runs=p["runs"],
+                                 seed=p["seed"], jitter=Jitter.from_dict(p["jitter"]),
+                                 store=self.store_path,
+                                 progress=progress, started=started)

@@ -64,6 +64,14 @@ def build_pages() -> APIRouter:
     def deals(ctx: Ctx, name: Annotated[str, Path(max_length=120)]) -> HTMLResponse:
         return scenario_page(ctx, name, "deals.html", "deals.js", "Deals: ")
 
+    @router.get("/scenarios/{name}/simulate", response_class=HTMLResponse)
+    def simulate(ctx: Ctx, name: Annotated[str, Path(max_length=120)]) -> HTMLResponse:
+        return scenario_page(ctx, name, "simulate.html", "simulate.js", "Simulation: ")
+
+    @router.get("/scenarios/{name}/ensemble", response_class=HTMLResponse)
+    def ensemble(ctx: Ctx, name: Annotated[str, Path(max_length=120)]) -> HTMLResponse:
+        return scenario_page(ctx, name, "ensemble.html", "ensemble.js", "Ensemble: ")
+
     @router.get("/scenarios/{name}/review", response_class=HTMLResponse)
     def review(ctx: Ctx, name: Annotated[str, Path(max_length=120)]) -> HTMLResponse:
         return scenario_page(ctx, name, "review.html", "review.js", "Review news: ")

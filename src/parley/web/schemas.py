@@ -15,12 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "MAX_ARTICLE_CHARS",
+    "MAX_RUNS",
     "NAME_PATTERN",
     "SCENARIO_REF",
     "CompareDoc",
     "DealsRequest",
     "DecisionDoc",
     "DeletedDoc",
+    "EnsembleRequest",
     "ErrorDoc",
     "EvidenceApplyRequest",
     "EvidenceDoc",
@@ -43,6 +45,8 @@ __all__ = [
     "ScenarioDoc",
     "ScenarioListDoc",
     "ScenarioSummary",
+    "SimulationRequest",
+    "TornadoRequest",
     "ValidationDoc",
     "VersionDoc",
     "VersionListDoc",
@@ -54,6 +58,9 @@ NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$"
 
 #: Longest article the evidence endpoints read (characters).
 MAX_ARTICLE_CHARS = 100_000
+
+#: Most draws an ensemble request may ask for (:data:`parley.web.ensembles.MAX_RUNS`).
+MAX_RUNS = 20_000
 
 #: Where the scenario schema lives in the OpenAPI document.
 SCENARIO_REF = "#/components/schemas/scenario.Scenario"
@@ -194,28 +201,98 @@ class DealsRequest(_Doc):
     top: int = Field(default=10, ge=0, le=100, description="How many deals to list.")
 
 
+_Strategy = Annotated[str, Field(max_length=120)]
+
+
+class SimulationRequest(_Doc):
+    """Simulate the talks (:func:`parley.negotiation.simulate`)."""
+
+    scenario: str = Field(pattern=NAME_PATTERN, max_length=120)
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                description="Default: the latest version.")
+    protocol: Literal["alternating", "single-text"] = Field(
+        default="alternating", description="The protocol of the plenaries: multilateral "
+                                           "alternating offers, or the mediator's single text.")
+    strategies: list[_Strategy] | None = Field(
+        default=None, max_length=50,
+        description="Strategies by party, as ACTOR=NAME strings (e.g. russia=hard-liner); "
+                    "names: boulware, linear, conceder, "
+                    "tit-for-tat, hard-liner, staller, time:E, staller:DELTA. Default: "
+                    "Boulware, or staller for a party the scenario accuses of delaying.")
+    seed: int | None = Field(default=None, ge=0, le=2**63 - 1,
+                             description="Seed of the order of turns (order 'random').")
+    steps: int = Field(default=10, ge=1, le=100,
+                       description="Rounds of offers per negotiating meeting.")
+    order: Literal["listed", "random"] = Field(
+        default="listed", description="Order of turns in each meeting: the parties' order, "
+                                      "or drawn from the seed.")
+
+
+class EnsembleRequest(_Doc):
+    """Run an ensemble (:func:`parley.ensemble.run_ensemble`): the model on many draws of
+    the scenario's uncertain inputs."""
+
+    scenario: str = Field(pattern=NAME_PATTERN, max_length=120)
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                description="Default: the latest version.")
+    model: str = Field(default="compromise", max_length=60,
+                       description="A registered model (GET /api/models) or "
+                                   "simulate[:alternating|:single-text].")
+    runs: int = Field(default=1000, ge=1, le=MAX_RUNS, description="Number of draws.")
+    seed: int | None = Field(default=None, ge=0, le=2**63 - 1,
+                             description="Master seed (default: a fresh one, in the job).")
+    jitter: str | None = Field(
+        default=None, max_length=200,
+        description="Noise for numbers that declare no uncertainty: 0.1, or "
+                    "capability=0.2,salience=0.1,position=0.05 (position: share of the "
+                    "scale). Needed when the scenario declares no uncertainty.")
+
+
+class TornadoRequest(_Doc):
+    """A one-at-a-time tornado (:func:`parley.ensemble.sensitivity.tornado`): every uncertain
+    input at its 5 % and 95 % quantiles in turn, the others at their point values."""
+
+    scenario: str = Field(pattern=NAME_PATTERN, max_length=120)
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                description="Default: the latest version.")
+    model: str = Field(default="compromise", max_length=60,
+                       description="As for ensembles.")
+    seed: int = Field(default=0, ge=0, le=2**63 - 1,
+                      description="The model seed, the same for every run.")
+    jitter: str | None = Field(default=None, max_length=200, description="As for ensembles.")
+    issue: str | None = Field(default=None, max_length=120,
+                              description="Only this issue's bars (default: every issue).")
+    top: int = Field(default=10, ge=1, le=100, description="Most bars per issue.")
+
+
 class JobDoc(_Doc):
     """A background job and, once done, its result: the document of ``parley forecast
-    --json`` (kind ``forecast``) or of ``parley deals --json`` with the chart's points
-    (kind ``deals``)."""
+    --json`` (kind ``forecast``), of ``parley deals --json`` with the chart's points
+    (kind ``deals``), of a simulation with the offers chart's packages (kind
+    ``simulate``), of ``parley ensemble --json`` (kind ``ensemble``) or a tornado (kind
+    ``tornado``)."""
 
     id: str
-    kind: Literal["forecast", "deals"]
+    kind: Literal["forecast", "deals", "simulate", "ensemble", "tornado"]
     status: Literal["queued", "running", "done", "failed"]
     scenario: str
     version: int
     scenario_hash: str
-    models: list[str]
+    models: list[str] = Field(description="The models run (forecasts), the protocol "
+                                          "(simulations) or the model (ensembles, tornadoes).")
     seed: int | None
-    done: int = Field(description="Models finished so far.")
-    total: int = Field(description="Models to run.")
+    done: int = Field(description="Steps finished so far: models (forecasts), draws "
+                                  "(ensembles), else 0 or 1.")
+    total: int = Field(description="Steps to run: models (forecasts), draws (ensembles), "
+                                   "else 1.")
     created_at: str
     started_at: str | None
     finished_at: str | None
     error: str | None
     runs: list[str] = Field(description="Ids of the runs recorded in the store.")
     parameters: dict[str, Any] = Field(default_factory=dict,
-                                       description="The analysis parameters (deals jobs).")
+                                       description="The request's parameters (deals, "
+                                                   "simulate, ensemble and tornado jobs).")
     result: dict[str, Any] | None
 
 

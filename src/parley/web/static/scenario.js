@@ -169,6 +169,8 @@ function render() {
   clear(saveProblems);
   document.getElementById("forecast-link").setAttribute("href", scenarioUrl(name, "/forecast"));
   document.getElementById("deals-link").setAttribute("href", scenarioUrl(name, "/deals"));
+  document.getElementById("simulate-link").setAttribute("href", scenarioUrl(name, "/simulate"));
+  document.getElementById("ensemble-link").setAttribute("href", scenarioUrl(name, "/ensemble"));
   document.getElementById("review-link").setAttribute("href", scenarioUrl(name, "/review"));
   deleteButton.hidden = !meta.deletable;
   deleteButton.textContent = meta.bundled ? "Delete my versions (back to the bundled one)" : "Delete this scenario";

@@ -19,6 +19,8 @@ async function loadList() {
       el("td", { class: "num" }, s.issues),
       el("td", {}, el("a", { href: scenarioUrl(s.name, "/forecast") }, "Forecast"), " · ",
         el("a", { href: scenarioUrl(s.name, "/deals") }, "Deals"), " · ",
+        el("a", { href: scenarioUrl(s.name, "/simulate") }, "Simulate"), " · ",
+        el("a", { href: scenarioUrl(s.name, "/ensemble") }, "Ensemble"), " · ",
         el("a", { href: scenarioUrl(s.name, "/review") }, "Review news"))));
   }
 }
