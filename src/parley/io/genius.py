@@ -67,7 +67,6 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-import xml.parsers.expat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +79,7 @@ from numpy.typing import NDArray
 from parley.deals.space import DiscreteSpace, grid, option_space
 from parley.deals.utility import Loss, preferences
 from parley.errors import Problem, ScenarioError
+from parley.io._xml import parse_xml
 from parley.scenario import Scenario, parse_scenario
 
 __all__ = ["GeniusExport", "GeniusImport", "GeniusProfile", "read_genius", "to_genius",
@@ -275,48 +275,13 @@ def write_genius(scenario: Scenario, folder: str | Path, **options: Any) -> Geni
 
 # -- import -------------------------------------------------------------------------------
 
-class _RefusedError(Exception):
-    def __init__(self, what: str, line: int) -> None:
-        super().__init__(what)
-        self.what, self.line = what, line
-
-
 def _parse(text: str, source: str) -> tuple[ET.Element, dict[int, int]]:
     """Parse XML safely (no DTD, no entities); element id -> line."""
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ScenarioError([Problem("file", "is empty", "", "write a GENIUS XML document",
                                      1, source)], source)
-    parser = xml.parsers.expat.ParserCreate()
-    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    lines: list[int] = []
-
-    def start(name: str, attrs: Any) -> None:
-        lines.append(parser.CurrentLineNumber)
-
-    def doctype(*args: Any) -> None:
-        raise _RefusedError("declares a DTD (<!DOCTYPE ...>)", parser.CurrentLineNumber)
-
-    def entity(*args: Any) -> None:
-        raise _RefusedError("declares an entity", parser.CurrentLineNumber)
-
-    parser.StartElementHandler = start
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = entity
-    parser.UnparsedEntityDeclHandler = entity
-    parser.ExternalEntityRefHandler = lambda *args: 0
-    try:
-        parser.Parse(text, True)
-    except _RefusedError as err:
-        raise ScenarioError([Problem("file", err.what + ", which parley does not read", "",
-                                     "remove the DTD and entity declarations; GENIUS files "
-                                     "need neither", err.line, source)], source) from None
-    except xml.parsers.expat.ExpatError as err:
-        raise ScenarioError([Problem(
-            "file", f"is not well-formed XML: {xml.parsers.expat.ErrorString(err.code)}", "",
-            "fix the markup at this line", err.lineno, source)], source) from None
-    root = ET.fromstring(text)
-    return root, {id(el): ln for el, ln in zip(root.iter(), lines, strict=False)}
+    return parse_xml(text, source, needs_neither="GENIUS files")
 
 
 def _objective(root: ET.Element) -> ET.Element:

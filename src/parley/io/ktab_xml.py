@@ -59,7 +59,6 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -74,6 +73,7 @@ from parley.io._tabular import (
     source_entry,
     stem,
 )
+from parley.io._xml import line_of, parse_xml
 from parley.scenario import Scenario
 
 __all__ = ["KTAB_PARAMETERS", "SOURCE_ID", "KtabXmlSettings", "read_ktab_xml",
@@ -167,53 +167,6 @@ def read_ktab_xml_settings(text: str, source: str | None = None) -> KtabXmlSetti
 # parsing
 # ----------------------------------------------------------------------------------------
 
-class _RefusedError(Exception):
-    def __init__(self, what: str, line: int) -> None:
-        super().__init__(what)
-        self.what = what
-        self.line = line
-
-
-def _element_lines(text: str, source: str | None) -> list[int]:
-    """Line of every element's start tag, in document order; refuses DTDs and entities."""
-    parser = xml.parsers.expat.ParserCreate()
-    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    lines: list[int] = []
-
-    def start(name: str, attrs: Any) -> None:
-        lines.append(parser.CurrentLineNumber)
-
-    def doctype(*args: Any) -> None:
-        raise _RefusedError("declares a DTD (<!DOCTYPE ...>)", parser.CurrentLineNumber)
-
-    def entity(*args: Any) -> None:
-        raise _RefusedError("declares an entity", parser.CurrentLineNumber)
-
-    parser.StartElementHandler = start
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = entity
-    parser.UnparsedEntityDeclHandler = entity
-    parser.ExternalEntityRefHandler = lambda *args: 0
-    try:
-        parser.Parse(text, True)
-    except _RefusedError as err:
-        raise ScenarioError([Problem("file", err.what + ", which parley does not read", "",
-                                     "remove the DTD and entity declarations; KTAB scenarios "
-                                     "need neither", err.line, source)], source) from None
-    except xml.parsers.expat.ExpatError as err:
-        raise ScenarioError([Problem(
-            "file", f"is not well-formed XML: {xml.parsers.expat.ErrorString(err.code)}",
-            _line_of(text, err.lineno)[:60], "fix the markup at this line (tags must "
-            "close in order; '&' and '<' in text must be written &amp; and &lt;)",
-            err.lineno, source)], source) from None
-    return lines
-
-
-def _line_of(text: str, line: int) -> str:
-    rows = text.splitlines()
-    return rows[line - 1].strip() if 0 < line <= len(rows) else ""
-
-
 class _Reader:
     """Walks the tree, collecting values and problems (with lines)."""
 
@@ -268,7 +221,7 @@ class _Reader:
 
     def quote(self, el: ET.Element | None) -> str:
         line = self.line(el)
-        return f"line {line}: {_line_of(self.text, line)}" if line else ""
+        return f"line {line}: {line_of(self.text, line)}" if line else ""
 
     def quantity(self, value: float, el: ET.Element | None) -> dict[str, Any]:
         return {"value": value, "evidence": [{"source": SOURCE_ID, "quote": self.quote(el)}]}
@@ -279,9 +232,10 @@ def _parse(text: str, source: str | None,
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise empty_error(source, "a KTAB XML scenario")
-    element_lines = _element_lines(text, source)
-    root = ET.fromstring(text)
-    lines = {id(el): ln for el, ln in zip(root.iter(), element_lines, strict=False)}
+    root, lines = parse_xml(
+        text, source, needs_neither="KTAB scenarios", quote=True,
+        markup_fix="fix the markup at this line (tags must close in order; '&' and '<' in "
+                   "text must be written &amp; and &lt;)")
     r = _Reader(text, source, root, lines)
     if root.tag != "Scenario":
         raise ScenarioError([Problem("root", "must be <Scenario>", f"<{root.tag}>",

@@ -116,8 +116,7 @@ class JobRunner:
         JobQueueFullError
             If :attr:`max_pending` jobs are already queued or running.
         """
-        return self._queue(Job(id=f"job-{secrets.token_hex(8)}", scenario=scenario,
-                               version=version, models=models, seed=seed))
+        return self._queue(scenario, version, "forecast", models, seed, {})
 
     def submit_deals(self, scenario: Scenario, version: int, parameters: dict[str, Any]
                      ) -> dict[str, Any]:
@@ -129,9 +128,7 @@ class JobRunner:
         JobQueueFullError
             If :attr:`max_pending` jobs are already queued or running.
         """
-        return self._queue(Job(id=f"job-{secrets.token_hex(8)}", scenario=scenario,
-                               version=version, models=(), seed=None, kind="deals",
-                               parameters=dict(parameters)))
+        return self._queue(scenario, version, "deals", (), None, parameters)
 
     def submit_simulation(self, scenario: Scenario, version: int, parameters: dict[str, Any]
                           ) -> dict[str, Any]:
@@ -143,10 +140,8 @@ class JobRunner:
         JobQueueFullError
             If :attr:`max_pending` jobs are already queued or running.
         """
-        return self._queue(Job(id=f"job-{secrets.token_hex(8)}", scenario=scenario,
-                               version=version, models=(str(parameters["protocol"]),),
-                               seed=parameters.get("seed"), kind="simulate",
-                               parameters=dict(parameters)))
+        return self._queue(scenario, version, "simulate", (str(parameters["protocol"]),),
+                           parameters.get("seed"), parameters)
 
     def submit_ensemble(self, scenario: Scenario, version: int, parameters: dict[str, Any]
                         ) -> dict[str, Any]:
@@ -159,10 +154,8 @@ class JobRunner:
         JobQueueFullError
             If :attr:`max_pending` jobs are already queued or running.
         """
-        return self._queue(Job(id=f"job-{secrets.token_hex(8)}", scenario=scenario,
-                               version=version, models=(str(parameters["model"]),),
-                               seed=parameters["seed"], kind="ensemble",
-                               parameters=dict(parameters), total=int(parameters["runs"])))
+        return self._queue(scenario, version, "ensemble", (str(parameters["model"]),),
+                           parameters["seed"], parameters, total=int(parameters["runs"]))
 
     def submit_tornado(self, scenario: Scenario, version: int, parameters: dict[str, Any]
                        ) -> dict[str, Any]:
@@ -175,12 +168,16 @@ class JobRunner:
         JobQueueFullError
             If :attr:`max_pending` jobs are already queued or running.
         """
-        return self._queue(Job(id=f"job-{secrets.token_hex(8)}", scenario=scenario,
-                               version=version, models=(str(parameters["model"]),),
-                               seed=parameters["seed"], kind="tornado",
-                               parameters=dict(parameters)))
+        return self._queue(scenario, version, "tornado", (str(parameters["model"]),),
+                           parameters["seed"], parameters)
 
-    def _queue(self, job: Job) -> dict[str, Any]:
+    def _queue(self, scenario: Scenario, version: int, kind: str, models: tuple[str, ...],
+               seed: int | None, parameters: dict[str, Any], *, total: int | None = None,
+               ) -> dict[str, Any]:
+        """Make a job (a fresh id, a copy of ``parameters``), queue it, return its state."""
+        job = Job(id=f"job-{secrets.token_hex(8)}", scenario=scenario, version=version,
+                  models=models, seed=seed, kind=kind, parameters=dict(parameters),
+                  total=total)
         with self._lock:
             pending = sum(j.status in ("queued", "running") for j in self._jobs.values())
             if pending >= self.max_pending:

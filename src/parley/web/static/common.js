@@ -85,6 +85,48 @@ export function showError(node, data) {
   }
 }
 
+// Run a background job: POST `body` to `path`, then poll /api/jobs/{id} every `interval` ms
+// until it is done or failed. Meanwhile `button` is disabled, `progress` (if given) shown
+// (indeterminate until `onProgress` sets it) and `status` reads "<status>…" (or whatever
+// `onProgress(job)` writes).
+// Returns the finished job with `status` marked ok (the caller writes the success text), or
+// null when the job could not start (the API's error shown in `status`) or failed
+// ("The <what> failed: <error>").
+export async function runJob({ path, body, button, status, progress = null, what, interval = 200, onProgress = null }) {
+  button.disabled = true;
+  if (progress) {
+    progress.hidden = false;
+    progress.removeAttribute("value");
+  }
+  status.className = "";
+  status.textContent = "Starting…";
+  const { ok, data } = await api("POST", path, body);
+  if (!ok) {
+    button.disabled = false;
+    if (progress) progress.hidden = true;
+    showError(status, data);
+    return null;
+  }
+  let job = data;
+  while (job.status !== "done" && job.status !== "failed") {
+    await new Promise((resolve) => setTimeout(resolve, interval));
+    const polled = await api("GET", `/api/jobs/${encodeURIComponent(job.id)}`);
+    if (!polled.ok) { job = { status: "failed", error: polled.data.error }; break; }
+    job = polled.data;
+    if (onProgress) onProgress(job);
+    else status.textContent = `${job.status}…`;
+  }
+  button.disabled = false;
+  if (progress) progress.hidden = true;
+  if (job.status !== "done") {
+    status.className = "error";
+    status.textContent = `The ${what} failed: ${job.error}`;
+    return null;
+  }
+  status.className = "ok";
+  return job;
+}
+
 // A small tooltip for chart markers: shown on hover and on keyboard focus.
 let tip = null;
 export function attachTooltip(target, text) {

@@ -2,7 +2,7 @@
 // version) and show the zones of agreement, whether any package beats every walk-away, the
 // Pareto frontier for a chosen pair of parties (SVG drawn here from the JSON), the bargaining
 // solutions, the top deals, the logrolls and what it would take.
-import { api, attachTooltip, clear, el, fmt, scenarioUrl, showError, svg } from "./common.js";
+import { api, attachTooltip, clear, el, runJob, scenarioUrl, showError, svg } from "./common.js";
 
 const main = document.getElementById("main");
 const name = main.dataset.name;
@@ -72,33 +72,8 @@ async function start() {
   const gridText = document.getElementById("grid-points").value.trim();
   const body = { scenario: name, version: scenario.version, loss: document.getElementById("loss").value, parties,
     grid_points: /^\d+$/.test(gridText) ? Number(gridText) : gridText };
-  findButton.disabled = true;
-  progress.hidden = false;
-  progress.removeAttribute("value");
-  status.className = "";
-  status.textContent = "Starting…";
-  const { ok, data } = await api("POST", "/api/deals", body);
-  if (!ok) {
-    findButton.disabled = false;
-    progress.hidden = true;
-    return showError(status, data);
-  }
-  let job = data;
-  while (job.status !== "done" && job.status !== "failed") {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const polled = await api("GET", `/api/jobs/${enc(job.id)}`);
-    if (!polled.ok) { job = { status: "failed", error: polled.data.error }; break; }
-    job = polled.data;
-    status.textContent = `${job.status}…`;
-  }
-  findButton.disabled = false;
-  progress.hidden = true;
-  if (job.status !== "done") {
-    status.className = "error";
-    status.textContent = `The analysis failed: ${job.error}`;
-    return;
-  }
-  status.className = "ok";
+  const job = await runJob({ path: "/api/deals", body, button: findButton, status, progress, what: "analysis" });
+  if (!job) return;
   status.textContent = `Done: ${job.result.n_packages.toLocaleString("en")} packages searched; run ${job.runs[0]} recorded.`;
   show(job.result);
 }

@@ -3,7 +3,7 @@
 // this version), then show per issue the outcome distribution over the labelled scale (SVG
 // histograms drawn here from the JSON), the probability that every party accepts it (and, for
 // simulations, that it is agreed), and on request a one-at-a-time tornado for one issue.
-import { api, attachTooltip, clear, el, scenarioUrl, showError, svg } from "./common.js";
+import { api, attachTooltip, clear, el, runJob, scenarioUrl, showError, svg } from "./common.js";
 
 const main = document.getElementById("main");
 const name = main.dataset.name;
@@ -106,17 +106,6 @@ function setForm(doc) {
 
 const asNumber = (text) => (/^\d+$/.test(text) ? Number(text) : text);
 
-async function poll(job, onProgress) {
-  while (job.status !== "done" && job.status !== "failed") {
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const polled = await api("GET", `/api/jobs/${enc(job.id)}`);
-    if (!polled.ok) return { status: "failed", error: polled.data.error };
-    job = polled.data;
-    onProgress(job);
-  }
-  return job;
-}
-
 async function start() {
   const runsText = document.getElementById("runs").value.trim().replaceAll(",", "");
   const seedText = document.getElementById("seed").value.trim();
@@ -124,30 +113,13 @@ async function start() {
   const body = { scenario: name, version: scenario.version, model: modelSelect.value, runs: asNumber(runsText) };
   if (seedText) body.seed = asNumber(seedText);
   if (jitter) body.jitter = jitter;
-  runButton.disabled = true;
-  progress.hidden = false;
-  progress.removeAttribute("value");
-  status.className = "";
-  status.textContent = "Starting…";
-  const { ok, data } = await api("POST", "/api/ensembles", body);
-  if (!ok) {
-    runButton.disabled = false;
-    progress.hidden = true;
-    return showError(status, data);
-  }
-  const job = await poll(data, (j) => {
-    progress.max = Math.max(1, j.total);
-    progress.value = j.done;
-    status.textContent = `${j.status}: ${count(j.done)} of ${count(j.total)} draws`;
-  });
-  runButton.disabled = false;
-  progress.hidden = true;
-  if (job.status !== "done") {
-    status.className = "error";
-    status.textContent = `The ensemble failed: ${job.error}`;
-    return;
-  }
-  status.className = "ok";
+  const job = await runJob({ path: "/api/ensembles", body, button: runButton, status, progress, what: "ensemble",
+    interval: 150, onProgress: (j) => {
+      progress.max = Math.max(1, j.total);
+      progress.value = j.done;
+      status.textContent = `${j.status}: ${count(j.done)} of ${count(j.total)} draws`;
+    } });
+  if (!job) return;
   status.textContent = `Done: ${count(job.done)} of ${count(job.total)} draws (seed ${job.seed}); run ${job.runs[0]} recorded.`;
   setForm(job.result);
   show(job.result);
@@ -262,22 +234,9 @@ document.getElementById("tornado-form").addEventListener("submit", async (event)
     issue: tornadoIssue.value, top: 10 };
   const jitter = jitterText(result.ensemble.jitter);
   if (jitter) body.jitter = jitter;
-  button.disabled = true;
-  tornadoStatus.className = "";
-  tornadoStatus.textContent = "Starting…";
-  const { ok, data } = await api("POST", "/api/tornado", body);
-  if (!ok) {
-    button.disabled = false;
-    return showError(tornadoStatus, data);
-  }
-  const job = await poll(data, (j) => { tornadoStatus.textContent = `${j.status}…`; });
-  button.disabled = false;
-  if (job.status !== "done") {
-    tornadoStatus.className = "error";
-    tornadoStatus.textContent = `The tornado failed: ${job.error}`;
-    return;
-  }
-  tornadoStatus.className = "ok";
+  const job = await runJob({ path: "/api/tornado", body, button, status: tornadoStatus, what: "tornado",
+    interval: 150 });
+  if (!job) return;
   tornadoStatus.textContent = `Done: ${job.result.evaluations} runs of ${job.result.model} (${job.result.inputs} inputs); run ${job.runs[0]} recorded.`;
   figure.append(...tornadoChart(job.result, tornadoIssue.value));
 });

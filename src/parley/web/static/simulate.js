@@ -2,7 +2,7 @@
 // this version) and show each issue's outcome (agreed, open, deadlocked), each party's utility
 // against its walk-away, the offers over time (SVG drawn here from the JSON; hover or focus a
 // marker for the package) and a compact transcript.
-import { api, attachTooltip, clear, el, scenarioUrl, showError, svg } from "./common.js";
+import { api, attachTooltip, clear, el, runJob, scenarioUrl, showError, svg } from "./common.js";
 
 const main = document.getElementById("main");
 const name = main.dataset.name;
@@ -78,33 +78,9 @@ async function start() {
     steps: /^\d+$/.test(stepsText) ? Number(stepsText) : stepsText, order: document.getElementById("order").value };
   if (strategies.length) body.strategies = strategies;
   if (seedText) body.seed = /^\d+$/.test(seedText) ? Number(seedText) : seedText;
-  runButton.disabled = true;
-  progress.hidden = false;
-  progress.removeAttribute("value");
-  status.className = "";
-  status.textContent = "Starting…";
-  const { ok, data } = await api("POST", "/api/simulations", body);
-  if (!ok) {
-    runButton.disabled = false;
-    progress.hidden = true;
-    return showError(status, data);
-  }
-  let job = data;
-  while (job.status !== "done" && job.status !== "failed") {
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const polled = await api("GET", `/api/jobs/${enc(job.id)}`);
-    if (!polled.ok) { job = { status: "failed", error: polled.data.error }; break; }
-    job = polled.data;
-    status.textContent = `${job.status}…`;
-  }
-  runButton.disabled = false;
-  progress.hidden = true;
-  if (job.status !== "done") {
-    status.className = "error";
-    status.textContent = `The simulation failed: ${job.error}`;
-    return;
-  }
-  status.className = "ok";
+  const job = await runJob({ path: "/api/simulations", body, button: runButton, status, progress, what: "simulation",
+    interval: 150 });
+  if (!job) return;
   status.textContent = `Done: ${job.result.steps} rounds of offers; run ${job.runs[0]} recorded.`;
   show(job.result);
 }
