@@ -84,6 +84,7 @@ issue 1. The exchange ratio is (0.8 + 0.2) / (0.2 + 0.8) = 1; both outcomes can 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -105,6 +106,10 @@ SIDE_TOL = 1e-9
 """An actor within this distance of the outcome counts as on its left."""
 TIE_RTOL = 1e-9
 """Gains within this relative distance of the best are tied."""
+CAP_TOL = 1e-12
+"""A no-overshoot cap counts as tightened when it falls this far below a shift."""
+
+_INF = float("inf")
 
 
 @dataclass(frozen=True, eq=False)
@@ -178,17 +183,6 @@ class _Candidates:
     target_p: FloatArray  # a's preference on p, where b moves to
     target_q: FloatArray  # b's preference on q, where a moves to
     key: IntArray        # tie-break key (lower wins)
-    active: BoolArray
-    as_p: list[IntArray]  # candidates whose p is issue d
-    as_q: list[IntArray]  # candidates whose q is issue d
-    supplier: IntArray    # candidate ids sorted by (supplier, supply issue)
-    supplier_start: IntArray  # where each actor * m + issue starts in ``supplier``
-
-    def supplying(self, actor: int, issue: int, m: int) -> IntArray:
-        """Candidates in which ``actor`` moves on ``issue``."""
-        k = actor * m + issue
-        out: IntArray = self.supplier[self.supplier_start[k]:self.supplier_start[k + 1]]
-        return out
 
 
 def _candidates(x: FloatArray, s: FloatArray, mask: BoolArray, outcome: FloatArray,
@@ -197,9 +191,9 @@ def _candidates(x: FloatArray, s: FloatArray, mask: BoolArray, outcome: FloatArr
     u, v = np.triu_indices(n, 1)
     pp, qq = np.triu_indices(m, 1)
     left = (x <= outcome[None, :] + SIDE_TOL) & mask
-    both = (mask[u][:, pp] & mask[u][:, qq] & mask[v][:, pp] & mask[v][:, qq])
-    opposite = (left[u][:, pp] != left[v][:, pp]) & (left[u][:, qq] != left[v][:, qq])
-    ia, ii = np.nonzero(both & opposite)
+    # both actors have a stance on the issue and are on opposite sides of its outcome
+    apart = mask[u] & mask[v] & (left[u] != left[v])
+    ia, ii = np.nonzero(apart[:, pp] & apart[:, qq])
     cu, cv, cp, cq = u[ia], v[ia], pp[ii], qq[ii]
     # the actor with the larger salience ratio s_p / s_q demands p (cross-multiplied)
     u_demands_p = s[cu, cp] * s[cv, cq] >= s[cv, cp] * s[cu, cq]
@@ -215,14 +209,7 @@ def _candidates(x: FloatArray, s: FloatArray, mask: BoolArray, outcome: FloatArr
     second = np.where(left[cu, cq], cu, cv).astype(np.int64)
     ad = left[first, p] == left[first, q]  # first actor right of both issues: group A
     key = key_of(a, b, p, q, first, second, ad, ii.astype(np.int64))
-    as_p = [np.flatnonzero(p == d) for d in range(m)]
-    as_q = [np.flatnonzero(q == d) for d in range(m)]
-    keys = np.concatenate([b * m + p, a * m + q])
-    order = np.argsort(keys, kind="stable")
-    supplier = (order % a.size).astype(np.int64)
-    start = np.searchsorted(keys[order], np.arange(n * m + 1)).astype(np.int64)
-    return _Candidates(a, b, p, q, dir_a, dir_b, ratio, x[a, p], x[b, q], key,
-                       np.ones(a.shape, dtype=bool), as_p, as_q, supplier, start)
+    return _Candidates(a, b, p, q, dir_a, dir_b, ratio, x[a, p], x[b, q], key)
 
 
 class _KeyFn:
@@ -260,19 +247,18 @@ class _State:
     allow_overshoot: bool
 
 
-def _shifts(st: _State, c: _Candidates, idx: IntArray) -> tuple[
-        FloatArray, FloatArray, FloatArray, FloatArray, BoolArray, BoolArray]:
-    """Equal-gain shifts (Delta_p, Delta_q) of candidates ``idx``, their caps, validity,
-    and whether the no-overshoot constraint is what limits them."""
-    a, b, p, q = c.a[idx], c.b[idx], c.p[idx], c.q[idx]
-    dir_a, dir_b = c.dir_a[idx], c.dir_b[idx]
-    tp, tq = c.target_p[idx], c.target_q[idx]
+def _shifts(st: _State, c: _Candidates) -> tuple[FloatArray, FloatArray, BoolArray, BoolArray]:
+    """Equal-gain shifts (Delta_p, Delta_q) of all candidates at the start of a round, their
+    validity, and whether the no-overshoot constraint is what limits them."""
+    a, b, p, q = c.a, c.b, c.p, c.q
+    dir_a, dir_b = c.dir_a, c.dir_b
+    tp, tq = c.target_p, c.target_q
     dist_b = (tp - st.y[b, p]) * dir_b   # room left for b on p
     dist_a = (tq - st.y[a, q]) * dir_a   # room left for a on q
     cap_p = st.w[b, p] * dist_b / st.total[p]
     cap_q = st.w[a, q] * dist_a / st.total[q]
-    ratio = c.ratio[idx]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    ratio = c.ratio
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         free = np.minimum(cap_p, cap_q / ratio)
         if not st.allow_overshoot:
             cap_p = np.minimum(cap_p, (tp - st.outcome[p]) * dir_b)
@@ -284,15 +270,14 @@ def _shifts(st: _State, c: _Candidates, idx: IntArray) -> tuple[
         move_a = dq * st.total[q] / st.w[a, q]
     ok = ((dist_a > GAIN_TOL) & (dist_b > GAIN_TOL) & (gain > GAIN_TOL)
           & (move_a > GAIN_TOL) & (move_b > GAIN_TOL) & np.isfinite(gain))
-    return dp, dq, cap_p, cap_q, ok, dp < free
+    return dp, dq, ok, dp < free
 
 
-def _randomise(st: _State, a: int, b: int, p: int, q: int, dp: float, dq: float,
+def _randomise(s: FloatArray, a: int, b: int, p: int, q: int, dp: float, dq: float,
                cap_p: float, cap_q: float, share: float,
                uvz: FloatArray) -> tuple[float, float]:
     """REX: the shifts after randomising one partner's gain (Dijkstra et al. 2018)."""
     u, v, z = (float(t) for t in uvz)
-    s = st.s
     gain = s[a, p] * dp - s[a, q] * dq
     if u < 0.5:  # randomise a, whose gain rises with Delta_p and falls with Delta_q
         gp, gq, op, oq = s[a, p], s[a, q], s[b, p], s[b, q]   # own and partner saliences
@@ -315,93 +300,249 @@ def _randomise(st: _State, a: int, b: int, p: int, q: int, dp: float, dq: float,
     return (own, other) if u < 0.5 else (other, own)
 
 
-def _execute(st: _State, c: _Candidates, k: int, dp: float, dq: float, rnd: int,
-             tied: int, gain: float, left: BoolArray, overshoot: bool) -> ExchangeRecord:
-    a, b, p, q = int(c.a[k]), int(c.b[k]), int(c.p[k]), int(c.q[k])
-    before = st.outcome.copy()
-    p_from, q_from = float(st.y[b, p]), float(st.y[a, q])
-    dist_b = (st.x[a, p] - p_from) * c.dir_b[k]
-    dist_a = (st.x[b, q] - q_from) * c.dir_a[k]
-    move_b = min(dp * st.total[p] / st.w[b, p], dist_b)
-    move_a = min(dq * st.total[q] / st.w[a, q], dist_a)
-    st.y[b, p] = st.x[a, p] if move_b >= dist_b else p_from + c.dir_b[k] * move_b
-    st.y[a, q] = st.x[b, q] if move_a >= dist_a else q_from + c.dir_a[k] * move_a
-    for d in (p, q):
-        st.outcome[d] = _mean(st.y[:, d:d + 1], st.w[:, d:d + 1])[0]
-    pq = np.array([p, q])
-    lost_before = np.abs(before[pq][None, :] - st.x[:, pq])
-    lost_after = np.abs(st.outcome[pq][None, :] - st.x[:, pq])
-    ext = st.s[:, pq] * np.nan_to_num(lost_before - lost_after)
-    pattern = left[:, pq]
-    inner = (np.all(pattern == left[a, pq], axis=1) | np.all(pattern == left[b, pq], axis=1))
-    shift_p = float(st.outcome[p] - before[p])
-    shift_q = float(st.outcome[q] - before[q])
-    return ExchangeRecord(
-        round=rnd, actor_p=a, actor_q=b, issue_p=p, issue_q=q,
-        q_from=q_from, q_to=float(st.y[a, q]), p_from=p_from, p_to=float(st.y[b, p]),
-        shift_p=shift_p, shift_q=shift_q, gain=gain,
-        gain_p=float(st.s[a, p] * abs(shift_p) - st.s[a, q] * abs(shift_q)),
-        gain_q=float(st.s[b, q] * abs(shift_q) - st.s[b, p] * abs(shift_p)),
-        externalities=ext.sum(axis=1), inner=inner, tied=tied, overshoot=overshoot)
+@dataclass
+class _Loop:
+    """What the exchange loop of one round works on (built by :func:`_prepare`).
 
-
-def _affected(st: _State, c: _Candidates, k: int, shift_p: FloatArray, shift_q: FloatArray,
-              bound: BoolArray) -> IntArray:
-    """The active candidates that executing candidate ``k`` may change.
-
-    A candidate changes when one of its suppliers has just moved on its supply issue, or
-    (unless overshoot is allowed) when the new outcome of p or q tightens its no-overshoot
-    cap below its shift, or loosens a cap that was binding. Every other candidate keeps
-    its exchange, so it is not recomputed.
+    Only the candidates valid at the start of the round can be executed in it (a dropped
+    candidate never returns), so only they are kept, sorted by tie-break key: the best
+    candidate is then the first one whose gain is within ``TIE_RTOL`` of the maximum.
+    Python lists hold what the loop reads one element at a time; numpy arrays what it
+    scans (``gains``, ``below``), updated in place.
     """
-    ka, kb, kp, kq = int(c.a[k]), int(c.b[k]), int(c.p[k]), int(c.q[k])
-    m = st.x.shape[1]
-    parts = [c.supplying(kb, kp, m), c.supplying(ka, kq, m)]
-    if not st.allow_overshoot:
-        for d in (kp, kq):
-            g = c.as_p[d]
-            g = g[c.active[g]]
-            room = (c.target_p[g] - st.outcome[d]) * c.dir_b[g]
-            parts.append(g[bound[g] | (room < shift_p[g] - 1e-12)])
-            g = c.as_q[d]
-            g = g[c.active[g]]
-            room = (c.target_q[g] - st.outcome[d]) * c.dir_a[g]
-            parts.append(g[bound[g] | (room < shift_q[g] - 1e-12)])
-    idx = np.unique(np.concatenate(parts))
-    out: IntArray = idx[c.active[idx]]
+
+    # per candidate: a, b, p, q, b * m + p, a * m + q, target_p, target_q, dir_a, dir_b,
+    # ratio, s_ap, s_aq, w_bp, w_aq
+    const: list[tuple[int, int, int, int, int, int, float, float, float, float, float,
+                      float, float, float, float]]
+    gains: FloatArray        # equal gain of each candidate, -inf once dropped
+    active: list[bool]
+    y: list[float]           # voting positions, flat (actor * m + issue)
+    w: list[float]           # weights, flat
+    total: list[float]       # W_d as the equations use it
+    outcome: list[float]
+    terms: FloatArray        # (m, n): w * y, summed as _mean sums it for the outcome
+    col_total: list[float]   # W_d as _mean sums it
+    supplier: list[int]      # candidates by (supplier, supply issue) ...
+    supplier_start: list[int]  # ... where each actor * m + issue starts
+    # the no-overshoot caps, grouped by issue: per issue, the caps' targets and
+    # directions, ``below`` and the candidates. ``below`` is the room under which the cap
+    # binds: the shift - CAP_TOL, inf where the cap binds already, -inf once dropped
+    groups: list[tuple[FloatArray, FloatArray, FloatArray, IntArray]]
+    below: FloatArray
+    slot_p: list[int]        # each candidate's cap on p and on q in ``below``
+    slot_q: list[int]
+    finite: bool             # whether every target is far from overflowing
+
+
+def _prepare(st: _State, mask: BoolArray, key_of: _KeyFn) -> _Loop | None:
+    """The candidates of a round and the loop's structures (None: no valid candidate)."""
+    x, s, w, total = st.x, st.s, st.w, st.total
+    n, m = x.shape
+    c = _candidates(x, s, mask, st.outcome, key_of)
+    dp, dq, ok, bound = _shifts(st, c)
+    keep = np.flatnonzero(ok)
+    keep = keep[np.argsort(c.key[keep], kind="stable")]
+    size = keep.size
+    if size == 0:
+        return None
+    a, b, p, q = c.a[keep], c.b[keep], c.p[keep], c.q[keep]
+    dp, dq, bound = dp[keep], dq[keep], bound[keep]
+    target_p, target_q, dir_a, dir_b = (c.target_p[keep], c.target_q[keep], c.dir_a[keep],
+                                        c.dir_b[keep])
+    ratio, w_bp, w_aq = c.ratio[keep], w[b, p], w[a, q]
+    # The loop computes with Python floats, which agree with numpy's to the last bit
+    # except that a division by zero raises; where a divisor of the equal-gain equations
+    # is zero (only with zero or negative saliences and powers), numpy scalars (a
+    # subclass of float) keep numpy's inf and nan.
+    numeric = bool((ratio != 0).all() and (w_bp != 0).all() and (w_aq != 0).all()
+                   and (total[p] != 0).all() and (total[q] != 0).all())
+
+    def floats(arr: FloatArray) -> list[float]:
+        out: list[float] = arr.tolist() if numeric else list(arr)
+        return out
+
+    const = list(zip(a.tolist(), b.tolist(), p.tolist(), q.tolist(), (b * m + p).tolist(),
+                     (a * m + q).tolist(), floats(target_p), floats(target_q), floats(dir_a),
+                     floats(dir_b), floats(ratio), floats(s[a, p]), floats(s[a, q]),
+                     floats(w_bp), floats(w_aq), strict=True))
+    supply = np.concatenate([b * m + p, a * m + q])
+    order = np.argsort(supply, kind="stable")
+    supplier_start = np.searchsorted(supply[order], np.arange(n * m + 1))
+    issue = np.concatenate([p, q])
+    order_i = np.argsort(issue, kind="stable")
+    start = np.searchsorted(issue[order_i], np.arange(m + 1)).tolist()
+    target = np.concatenate([target_p, target_q])[order_i]
+    direction = np.concatenate([dir_b, dir_a])[order_i]
+    below = np.where(np.concatenate([bound, bound]), _INF,
+                     np.concatenate([dp, dq]) - CAP_TOL)[order_i]
+    ident = (order_i % size).astype(np.int64)
+    slot = np.empty(2 * size, dtype=np.int64)
+    slot[order_i] = np.arange(2 * size)
+    return _Loop(
+        const=const, gains=s[a, p] * dp - s[a, q] * dq, active=[True] * size,
+        y=floats(st.y.ravel()), w=w.ravel().tolist(), total=floats(total),
+        outcome=st.outcome.tolist(),
+        terms=np.ascontiguousarray((w * np.where(w > 0, st.y, 0.0)).T),
+        col_total=[float(w[:, d:d + 1].sum(axis=0)[0]) for d in range(m)],
+        supplier=(order % size).tolist(), supplier_start=supplier_start.tolist(),
+        groups=[(target[i:j], direction[i:j], below[i:j], ident[i:j])
+                for i, j in pairwise(start)],
+        below=below, slot_p=slot[:size].tolist(), slot_q=slot[size:].tolist(),
+        finite=bool((np.abs(target) < 1e300).all()))
+
+
+# One executed exchange, kept compact until the end of the round: actors a, b, issues p,
+# q, q_from, q_to, p_from, p_to, outcomes of p and q before and after, gain, tied, overshoot.
+_Row = tuple[int, int, int, int, float, float, float, float, float, float, float, float,
+             float, int, bool]
+
+
+def _records(rows: list[_Row], x: FloatArray, s: FloatArray, left: BoolArray,
+             rnd: int) -> list[ExchangeRecord]:
+    """Build a round's records, with every actor's externalities and the inner groups
+    computed at once for all its exchanges."""
+    if not rows:
+        return []
+    pq = np.array([(r[2], r[3]) for r in rows], dtype=np.int64)            # (R, 2)
+    before = np.array([(r[8], r[9]) for r in rows])
+    after = np.array([(r[10], r[11]) for r in rows])
+    xs = x[:, pq].transpose(1, 0, 2)                                         # (R, n, 2)
+    lost_before = np.abs(before[:, None, :] - xs)
+    lost_after = np.abs(after[:, None, :] - xs)
+    ext = (s[:, pq].transpose(1, 0, 2) * np.nan_to_num(lost_before - lost_after)).sum(axis=2)
+    pattern = left[:, pq].transpose(1, 0, 2)
+    ab = np.array([(r[0], r[1]) for r in rows], dtype=np.int64)
+    side_a = left[ab[:, :1], pq][:, None, :]
+    side_b = left[ab[:, 1:], pq][:, None, :]
+    inner = np.all(pattern == side_a, axis=2) | np.all(pattern == side_b, axis=2)
+    m = s.shape[1]
+    sal: list[float] = s.ravel().tolist()
+    out = []
+    for row, ext_j, inner_j in zip(rows, ext, inner, strict=True):
+        a, b, p, q, q_from, q_to, p_from, p_to, bp, bq, ap, aq, gain, tied, bound = row
+        shift_p, shift_q = float(ap - bp), float(aq - bq)
+        gain_p = sal[a * m + p] * abs(shift_p) - sal[a * m + q] * abs(shift_q)
+        gain_q = sal[b * m + q] * abs(shift_q) - sal[b * m + p] * abs(shift_p)
+        out.append(ExchangeRecord(rnd, a, b, p, q, float(q_from), float(q_to), float(p_from),
+                                  float(p_to), shift_p, shift_q, gain, gain_p, gain_q, ext_j,
+                                  inner_j, tied, bound))
     return out
 
 
 def _one_round(st: _State, mask: BoolArray, rnd: int, key_of: _KeyFn,
                gen: np.random.Generator, share: float) -> list[ExchangeRecord]:
+    """One round of exchanges (step 3 of the module docstring), on a :class:`_Loop`.
+
+    Each executed exchange costs a few scans of numpy arrays (the best gain, the
+    no-overshoot caps on p and q) and the recomputation, in plain Python, of the
+    candidates it affects; the records are built at the end of the round.
+    """
+    loop = _prepare(st, mask, key_of)
+    if loop is None:
+        return []
+    const, gains, active, y, w, total, outcome, terms, col_total = (
+        loop.const, loop.gains, loop.active, loop.y, loop.w, loop.total, loop.outcome,
+        loop.terms, loop.col_total)
+    supplier, supplier_start, groups, below, slot_p, slot_q = (
+        loop.supplier, loop.supplier_start, loop.groups, loop.below, loop.slot_p, loop.slot_q)
+    allow_overshoot, m = st.allow_overshoot, st.x.shape[1]
+    add_reduce = np.add.reduce
+
+    def shifts(k: int) -> tuple[float, float, float, float, bool, bool, float]:
+        """Candidate ``k``'s shifts Delta_p and Delta_q, their caps, whether it is valid,
+        whether the no-overshoot constraint limits it, and its gain (as :func:`_shifts`;
+        only the first and the validity count once it is invalid)."""
+        _, _, p, q, jbp, jaq, tp, tq, dir_a, dir_b, r, s_ap, s_aq, w_bp, w_aq = const[k]
+        dist_b = (tp - y[jbp]) * dir_b
+        dist_a = (tq - y[jaq]) * dir_a
+        if not (dist_b > GAIN_TOL and dist_a > GAIN_TOL):
+            return dist_b, dist_a, dist_b, dist_a, False, False, dist_b
+        total_p, total_q = total[p], total[q]
+        cap_p = w_bp * dist_b / total_p
+        cap_q = w_aq * dist_a / total_q
+        # min as np.minimum: the first argument when it is smaller, equal, or nan
+        cut = cap_q / r
+        free = cap_p if cap_p <= cut or cap_p != cap_p else cut
+        if not allow_overshoot:
+            cut = (tp - outcome[p]) * dir_b
+            if not (cap_p <= cut or cap_p != cap_p):
+                cap_p = cut
+            cut = (tq - outcome[q]) * dir_a
+            if not (cap_q <= cut or cap_q != cap_q):
+                cap_q = cut
+            cut = cap_q / r
+        dp = cap_p if cap_p <= cut or cap_p != cap_p else cut
+        dq = dp * r
+        gain = s_ap * dp - s_aq * dq
+        ok = (GAIN_TOL < gain < _INF and dq * total_q / w_aq > GAIN_TOL
+              and dp * total_p / w_bp > GAIN_TOL)
+        return dp, dq, cap_p, cap_q, ok, dp < free, gain
+
+    rows: list[_Row] = []
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        while True:
+            k = int(gains.argmax())
+            best = float(gains[k])
+            if best == -_INF:
+                break
+            tied_mask = gains >= best - TIE_RTOL * abs(best)
+            tied = int(np.count_nonzero(tied_mask))
+            if tied > 1:   # the lowest key among the tied comes first
+                k = int(tied_mask.argmax())
+            a, b, p, q, jbp, jaq, tp, tq, dir_a, dir_b, _, _, _, w_bp, w_aq = const[k]
+            dp, dq, cap_p, cap_q, _, overshoot, _ = shifts(k)
+            if share > 0:
+                dp, dq = _randomise(st.s, a, b, p, q, float(dp), float(dq), float(cap_p),
+                                    float(cap_q), share, gen.random(3))
+            # execute: b moves on p towards a's position, a on q towards b's
+            p_from, q_from = y[jbp], y[jaq]
+            dist_b = (tp - p_from) * dir_b
+            dist_a = (tq - q_from) * dir_a
+            move_b = min(dp * total[p] / w_bp, dist_b)
+            move_a = min(dq * total[q] / w_aq, dist_a)
+            y[jbp] = p_to = tp if move_b >= dist_b else p_from + dir_b * move_b
+            y[jaq] = q_to = tq if move_a >= dist_a else q_from + dir_a * move_a
+            st.y[b, p], st.y[a, q] = p_to, q_to
+            terms[p, b] = w[jbp] * (p_to if w[jbp] > 0 else 0.0)
+            terms[q, a] = w[jaq] * (q_to if w[jaq] > 0 else 0.0)
+            before_p, before_q = outcome[p], outcome[q]
+            for d in (p, q):
+                cd = col_total[d]
+                outcome[d] = float(add_reduce(terms[d])) / cd if cd > 0 else float("nan")
+            rows.append((a, b, p, q, q_from, q_to, p_from, p_to, before_p, before_q,
+                         outcome[p], outcome[q], best, tied, bool(overshoot)))
+            active[k] = False
+            gains[k] = below[slot_p[k]] = below[slot_q[k]] = -_INF
+            # the candidates this exchange may change (module docstring, step 3): those in
+            # which b supplies p or a supplies q, and those whose cap on p or q may change
+            j = b * m + p
+            affected = set(supplier[supplier_start[j]:supplier_start[j + 1]])
+            j = a * m + q
+            affected.update(supplier[supplier_start[j]:supplier_start[j + 1]])
+            if not allow_overshoot:
+                for d in (p, q):
+                    g_target, g_dir, g_below, g_ident = groups[d]
+                    hit = (g_target - outcome[d]) * g_dir < g_below
+                    if not (loop.finite and -1e300 < outcome[d] < 1e300):
+                        hit |= g_below == _INF   # the room may be nan or inf
+                    affected.update(g_ident[hit].tolist())
+            for i in affected:
+                if not active[i]:
+                    continue
+                dp, dq, _, _, ok, bound, gain = shifts(i)
+                if ok:
+                    gains[i] = gain
+                    if bound:
+                        below[slot_p[i]] = below[slot_q[i]] = _INF
+                    else:
+                        below[slot_p[i]] = dp - CAP_TOL
+                        below[slot_q[i]] = dq - CAP_TOL
+                else:
+                    active[i] = False
+                    gains[i] = below[slot_p[i]] = below[slot_q[i]] = -_INF
     left = (st.x <= st.outcome[None, :] + SIDE_TOL) & mask
-    c = _candidates(st.x, st.s, mask, st.outcome, key_of)
-    every = np.arange(c.a.size)
-    shift_p, shift_q, _, _, ok, bound = _shifts(st, c, every)
-    gains = np.where(ok, st.s[c.a, c.p] * shift_p - st.s[c.a, c.q] * shift_q, -np.inf)
-    c.active &= ok
-    done: list[ExchangeRecord] = []
-    while c.active.any():
-        best = float(gains.max())
-        tied = np.flatnonzero(gains >= best - TIE_RTOL * abs(best))
-        k = int(tied[np.argmin(c.key[tied])])
-        dp, dq, cap_p, cap_q, _, bound_k = _shifts(st, c, np.array([k]))
-        dpk, dqk = float(dp[0]), float(dq[0])
-        if share > 0:
-            dpk, dqk = _randomise(st, int(c.a[k]), int(c.b[k]), int(c.p[k]), int(c.q[k]),
-                                  dpk, dqk, float(cap_p[0]), float(cap_q[0]), share,
-                                  gen.random(3))
-        done.append(_execute(st, c, k, dpk, dqk, rnd, tied.size, best, left,
-                             bool(bound_k[0])))
-        c.active[k], gains[k] = False, -np.inf
-        idx = _affected(st, c, k, shift_p, shift_q, bound)
-        if idx.size:
-            dp, dq, _, _, ok, now_bound = _shifts(st, c, idx)
-            gains[idx] = np.where(ok, st.s[c.a[idx], c.p[idx]] * dp
-                                  - st.s[c.a[idx], c.q[idx]] * dq, -np.inf)
-            shift_p[idx], shift_q[idx], bound[idx] = dp, dq, now_bound
-            c.active[idx] = ok
-    return done
+    return _records(rows, st.x, st.s, left, rnd)
 
 
 def exchange_rounds(position: FloatArray, salience: FloatArray, power: FloatArray,
