@@ -195,3 +195,18 @@ def test_relabelling_parties_leaves_the_frontier_and_permutes_its_utilities(
     b = pareto_frontier(preferences(s, parties=[ids[k] for k in order]), space)
     assert np.array_equal(a.index, b.index)
     assert np.array_equal(b.utilities, a.utilities[:, order])
+
+
+@pytest.mark.parametrize(("rows", "objectives", "levels"), [(1500, 8, 6), (3000, 3, 50),
+                                                            (2100, 6, 1000)])
+def test_nondominated_on_large_inputs_equals_all_pairs_dominance(rows: int, objectives: int,
+                                                                 levels: int) -> None:
+    """Beyond 256 rows the frontier uses bitset-indexed blocks; with few levels (many ties)
+    and more objectives than parties usually have, it must still keep exactly the rows no
+    other row dominates (>= everywhere, > somewhere), checked against all pairs."""
+    rng = np.random.default_rng(rows + objectives)
+    v = rng.integers(0, levels, (rows, objectives)) / levels
+    ge = (v[:, None, :] >= v[None, :, :]).all(axis=2)
+    gt = (v[:, None, :] > v[None, :, :]).any(axis=2)
+    dominated = (ge & gt).any(axis=0)
+    assert nondominated(v).tolist() == np.flatnonzero(~dominated).tolist()

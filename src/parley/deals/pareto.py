@@ -9,10 +9,14 @@ dominates. Packages with identical utilities are all kept.
 of utilities, ties broken lexicographically: a dominating row always sorts before the rows
 it dominates. A block-nested-loop pass (Börzsönyi, Kossmann & Stocker 2001; the
 sort-first variant of Chomicki et al. 2003) then keeps a row if no earlier kept row
-dominates it, comparing blocks of candidates against blocks of the frontier with numpy
-(memory ``O(block^2)``, time ``O(K log K + K F n)`` in the worst case for ``F`` frontier
-rows; a candidate leaves as soon as one block dominates it, and the first blocks hold the
-rows with the largest sums, which dominate the most).
+dominates it. The kept rows are held in blocks indexed by bitsets (one per objective and
+rank, the rows at least that good; cf. the bitmap skyline of Tan, Eng & Ooi 2001): a
+candidate's dominators in a block are the AND of ``n`` looked-up bitsets, so a block of
+``B`` rows costs ``n B / 64`` word operations per candidate instead of ``n B``
+comparisons (time ``O(K log K + K F n / 64)`` in the worst case for ``F`` frontier rows,
+memory ``O(F n (B + K / B) / 8)`` bytes; a candidate leaves as soon as one block
+dominates it, and the first blocks hold the rows with the largest sums, which dominate
+the most).
 
 **Exact frontier of a discrete space** (:func:`pareto_frontier`). Utilities are additive
 over issues, so the loss vectors of the packages form the Minkowski sum of the issues'
@@ -46,11 +50,14 @@ References
    *Proceedings of the 17th International Conference on Data Engineering*, 421-430.
 .. [2] Chomicki, J., Godfrey, P., Gryz, J. and Liang, D. (2003). Skyline with presorting.
    *Proceedings of the 19th International Conference on Data Engineering*, 717-719.
-.. [3] Nemhauser, G. L. and Ullmann, Z. (1969). Discrete dynamic programming and capital
+.. [3] Tan, K.-L., Eng, P.-K. and Ooi, B. C. (2001). Efficient progressive skyline
+   computation. *Proceedings of the 27th International Conference on Very Large Data
+   Bases*, 301-310.
+.. [4] Nemhauser, G. L. and Ullmann, Z. (1969). Discrete dynamic programming and capital
    allocation. *Management Science* 15(9), 494-505.
-.. [4] Klamroth, K. and Wiecek, M. M. (2000). Dynamic programming approaches to the
+.. [5] Klamroth, K. and Wiecek, M. M. (2000). Dynamic programming approaches to the
    multiple criteria knapsack problem. *Naval Research Logistics* 47(1), 57-76.
-.. [5] Geoffrion, A. M. (1968). Proper efficiency and the theory of vector maximization.
+.. [6] Geoffrion, A. M. (1968). Proper efficiency and the theory of vector maximization.
    *Journal of Mathematical Analysis and Applications* 22(3), 618-630.
 
 Examples
@@ -90,6 +97,7 @@ PRUNE_TOL = 1e-12
 _BLOCK = 256
 _IR_MARGIN = 1e-9
 _FRONT_BLOCK = 4096
+_TABLE_BLOCK = 1024
 
 
 def _dominated(front: FloatArray, cand: FloatArray, tol: float, *, strict: bool,
@@ -125,34 +133,141 @@ def _dominated(front: FloatArray, cand: FloatArray, tol: float, *, strict: bool,
     return hit
 
 
+class _BitTable:
+    """Rows of the frontier indexed for dominance queries with bitsets.
+
+    Values are replaced by their ranks among all the rows of the sweep (per objective,
+    the number of rows with a smaller value), so that ``v >= x`` and ``v > x + tol`` both
+    read ``rank >= q`` for a precomputed threshold ``q``. Per objective ``d`` the table
+    holds the rows' ranks sorted and, for every ``k``, the bitset (``uint64`` words) of
+    the rows whose position in that order is ``k`` or more; the rows ranking ``>= q`` are
+    the bitset at the number of rows ranking below ``q`` (a binary search, or for a table
+    of :data:`_TABLE_BLOCK` rows a lookup in a precomputed ``count`` of length
+    ``total + 1``). A candidate is weakly dominated by some row of the table when the AND
+    of its ``n`` bitsets is not empty: ``n`` lookups of ``B / 64`` words instead of ``n``
+    comparisons of ``B`` values.
+    """
+
+    def __init__(self, ranks: IntArray, total: int, *, dense: bool) -> None:
+        n, size = ranks.shape
+        words = -(-size // 64)
+        order = np.argsort(ranks, axis=1, kind="stable")
+        self.sorted = np.take_along_axis(ranks, order, axis=1)
+        self.count: NDArray[np.int16] | None = None
+        if dense:
+            self.count = np.zeros((n, total + 1), dtype=np.int16)
+        self.bits = np.zeros((n, size + 1, words), dtype=np.uint64)
+        positions = np.arange(size)
+        for d in range(n):
+            if self.count is not None:
+                np.cumsum(np.bincount(ranks[d], minlength=total), out=self.count[d, 1:])
+            r = order[d]
+            self.bits[d, positions, r >> 6] = np.left_shift(np.uint64(1),
+                                                            (r & 63).astype(np.uint64))
+            flipped = self.bits[d, ::-1]
+            np.bitwise_or.accumulate(flipped, axis=0, out=flipped)
+        self._dims = np.arange(n)[:, None]
+
+    def _combine(self, q: IntArray, ufunc: np.ufunc) -> NDArray[np.uint64]:
+        """The bitsets of thresholds ``q`` (``(n, c)``), combined over objectives."""
+        n = q.shape[0]
+        if self.count is not None:
+            k = self.count[self._dims, q]
+        else:
+            k = np.empty_like(q)
+            for d in range(n):
+                k[d] = np.searchsorted(self.sorted[d], q[d], "left")
+        acc: NDArray[np.uint64] = self.bits[0].take(k[0], axis=0)
+        for d in range(1, n):
+            ufunc(acc, self.bits[d].take(k[d], axis=0), out=acc)
+        return acc
+
+    def dominated(self, weak: IntArray, above: IntArray | None, *,
+                  itself: bool = False) -> BoolArray:
+        """Whether some row of the table dominates each candidate, given ``(n, c)`` thresholds.
+
+        ``weak`` ranks the candidate's own values (``>=``); ``above``, when given, ranks
+        its values plus the tolerance (``>``) and makes the dominance strict. ``itself``:
+        the candidates are the table's rows, in order, and a row does not count against
+        itself.
+        """
+        acc = self._combine(weak, np.bitwise_and)
+        if itself:
+            own = np.arange(acc.shape[0])
+            acc[own, own >> 6] &= ~np.left_shift(np.uint64(1), (own & 63).astype(np.uint64))
+        hit: BoolArray = np.asarray(acc.view(np.uint8).any(axis=1))
+        if above is not None and hit.any():
+            rows = np.flatnonzero(hit)
+            more = self._combine(above[:, rows], np.bitwise_or)
+            np.bitwise_and(more, acc[rows], out=more)
+            hit[rows] = more.view(np.uint8).any(axis=1)
+        return hit
+
+
 def _sweep(rows: FloatArray, tol: float) -> BoolArray:
-    """Block-nested-loop pass over distinct rows sorted so that dominators come first."""
+    """Block-nested-loop pass over distinct rows sorted so that dominators come first.
+
+    A row is kept when no other row dominates it; since a dominator sorts first and
+    dominance is transitive, comparing it with the rows kept before it suffices. Those are
+    held in :class:`_BitTable` s: one per block of :data:`_BLOCK` candidates (built from
+    the block's survivors, which are also checked against each other with it), merged into
+    one table of :data:`_TABLE_BLOCK` rows with a precomputed lookup once they fill one.
+    """
     k, n = rows.shape
-    strict = tol > 0
-    keep = np.zeros(k, dtype=bool)
-    front = np.empty((n, min(k, 4 * _FRONT_BLOCK)))
-    size = 0
     cols = np.ascontiguousarray(rows.T)
-    for start in range(0, k, _BLOCK):
-        cand = cols[:, start : start + _BLOCK]
-        alive = np.arange(cand.shape[1])
-        for f0 in range(0, size, _FRONT_BLOCK):
-            hit = _dominated(front[:, f0 : min(f0 + _FRONT_BLOCK, size)], cand[:, alive], tol,
-                             strict=strict)
-            alive = alive[~hit]
-            if alive.size == 0:
+    if k <= _BLOCK:  # one block: compare it with itself directly
+        small_keep: BoolArray = ~_dominated(cols, cols, tol, strict=tol > 0, self_compare=True)
+        return small_keep
+    keep = np.zeros(k, dtype=bool)
+    ranks = np.empty((n, k), dtype=np.int64)
+    above = np.empty((n, k), dtype=np.int64) if tol > 0 else None
+    for d in range(n):
+        order = np.argsort(cols[d], kind="stable")
+        ordered = cols[d][order]
+        # sorted queries keep the binary searches in cache
+        ranks[d, order] = np.searchsorted(ordered, ordered, "left")
+        if above is not None:
+            above[d, order] = np.searchsorted(ordered, ordered + tol, "right")
+
+    def beaten(table: _BitTable, alive: IntArray, *, itself: bool = False) -> BoolArray:
+        return table.dominated(ranks[:, alive], None if above is None else above[:, alive],
+                               itself=itself)
+
+    full: list[_BitTable] = []
+    small: list[_BitTable] = []
+    tail = np.empty(_TABLE_BLOCK + _BLOCK, dtype=np.int64)
+    size = 0
+    for outer in range(0, k, _TABLE_BLOCK):
+        # screen a run of candidates against the full tables so far in one pass
+        pending = np.arange(outer, min(outer + _TABLE_BLOCK, k))
+        known = len(full)
+        for table in full:
+            pending = pending[~beaten(table, pending)]
+            if pending.size == 0:
                 break
-        if alive.size == 0:
-            continue
-        block = cand[:, alive]
-        alive = alive[~_dominated(block, block, tol, strict=strict, self_compare=True)]
-        if size + alive.size > front.shape[1]:
-            grown = np.empty((n, max(2 * front.shape[1], size + alive.size)))
-            grown[:, :size] = front[:, :size]
-            front = grown
-        front[:, size : size + alive.size] = cand[:, alive]
-        size += alive.size
-        keep[start + alive] = True
+        for first in range(0, pending.size, _BLOCK):
+            alive = pending[first : first + _BLOCK]
+            for table in full[known:] + small:
+                alive = alive[~beaten(table, alive)]
+                if alive.size == 0:
+                    break
+            if alive.size == 0:
+                continue
+            own = _BitTable(ranks[:, alive], k, dense=False)
+            hit = beaten(own, alive, itself=True)
+            if hit.any():
+                alive = alive[~hit]
+                own = _BitTable(ranks[:, alive], k, dense=False)
+            small.append(own)
+            tail[size : size + alive.size] = alive
+            size += alive.size
+            keep[alive] = True
+            if size >= _TABLE_BLOCK:
+                full.append(_BitTable(ranks[:, tail[:_TABLE_BLOCK]], k, dense=True))
+                rest = size - _TABLE_BLOCK
+                tail[:rest] = tail[_TABLE_BLOCK:size]
+                size = rest
+                small = [_BitTable(ranks[:, tail[:size]], k, dense=False)] if size else []
     return keep
 
 
